@@ -102,3 +102,9 @@ def test_find_operation_defaults_to_the_newest_version_and_names_available_ones(
         find_operation("getOrders", "2020-01-01")
     with pytest.raises(KeyError, match="unknown operation"):
         find_operation("getNothing")
+
+
+def test_only_reads_and_token_requests_are_safe_to_resend() -> None:
+    safe = {op.name for op in OPERATIONS if op.idempotent}
+    assert "createRestrictedDataToken" in safe and "getOrders" in safe
+    assert not safe & {"submitInvoice", "submitAcknowledgement", "createShippingLabels", "createContainerLabel"}

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from translator.errors import ConfigError
 
 LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
+AMAZON_SANDBOX_PLAN: tuple[float, int] = (5.0, 15)  # DevGuide-2021: sandbox endpoints, every operation
 
 REGION_HOSTS: dict[str, str] = {
     "na": "https://sellingpartnerapi-na.amazon.com",
@@ -34,6 +35,11 @@ class Endpoint:
     def is_amazon(self) -> bool:
         """True for Amazon's own hosts (production or Amazon's sandbox)."""
         return self.api_base in REGION_HOSTS.values()
+
+    @property
+    def is_amazon_sandbox(self) -> bool:
+        """True for Amazon's sandbox hosts, which throttle every operation at 5 req/s, burst 15."""
+        return self.is_amazon and self.api_base.startswith("https://sandbox.")
 
     @property
     def is_local(self) -> bool:

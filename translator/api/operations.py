@@ -43,6 +43,14 @@ class Operation:
         return f"{self.name}@{self.version}"
 
     @property
+    def idempotent(self) -> bool:
+        """Safe to re-send after an uncertain failure: reads, and asking for a token.
+
+        Every other POST submits or creates something Amazon may already have received.
+        """
+        return self.method == "GET" or self.api == "tokens"
+
+    @property
     def path_params(self) -> tuple[str, ...]:
         """Names of the ``{placeholders}`` in the path template, in order."""
         return tuple(_PLACEHOLDER.findall(self.path))

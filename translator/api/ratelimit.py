@@ -96,12 +96,21 @@ class RateLimiter:
     """One bucket per operation (``name@version``), created on first use from the catalogue's plan.
 
     ``overrides`` maps an operation name or ``name@version`` to ``rate`` or ``(rate, burst)``,
-    for vendors whose usage plan is higher than the default or for Amazon's sandbox hosts.
+    for vendors whose usage plan is higher than the default; ``default_plan`` replaces every
+    catalogue plan (Amazon's sandbox hosts meter all operations alike).
+
+    ``headroom`` tokens of the burst are left unused: our pacing equals the server's rate exactly,
+    so without slack a request that arrives a few milliseconds early (network jitter) finds the
+    server's bucket empty and earns a 429. One token absorbs up to ``1/rate`` seconds of jitter and
+    costs one call of the initial burst, never sustained throughput.
     """
 
-    def __init__(self, overrides: RateOverrides | None = None, *, clock: Clock = time.monotonic,
+    def __init__(self, overrides: RateOverrides | None = None, *, headroom: int = 1,
+                 default_plan: tuple[float, int] | None = None, clock: Clock = time.monotonic,
                  sleep: Sleep = time.sleep) -> None:
         self._overrides = dict(overrides or {})
+        self._default_plan = default_plan
+        self._headroom = max(0, headroom)
         self._clock = clock
         self._sleep = sleep
         self._buckets: dict[str, TokenBucket] = {}
@@ -111,7 +120,7 @@ class RateLimiter:
         """The (rate, burst) in force for ``op`` before any server feedback."""
         override = self._overrides.get(op.key, self._overrides.get(op.name))
         if override is None:
-            return op.rate, op.burst
+            return self._default_plan or (op.rate, op.burst)
         if isinstance(override, int | float):
             return float(override), op.burst
         rate, burst = override
@@ -123,6 +132,7 @@ class RateLimiter:
             found = self._buckets.get(op.key)
             if found is None:
                 rate, burst = self.plan(op)
+                burst = max(1, burst - self._headroom)
                 found = TokenBucket(rate, burst, clock=self._clock, sleep=self._sleep)
                 self._buckets[op.key] = found
             return found
@@ -136,5 +146,5 @@ class RateLimiter:
         bucket = self.bucket(op)
         advertised = parse_rate_limit(rate_limit_header)
         if advertised is not None and advertised < bucket.rate:
-            bucket.set_rate(advertised, min(bucket.burst, max(1, int(advertised)) or 1))
+            bucket.set_rate(advertised, min(bucket.burst, max(1, int(advertised))))
         bucket.drain()

@@ -7,23 +7,24 @@ JSON path, so a mapping author sees all the fixes at once instead of one per sub
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import datetime
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
-from translator.documents.kinds import check_kind
+from translator.documents.fastcheck import Check, compile_schema, is_integer, python_pattern
+from translator.documents.kinds import REQUEST_BODY_KEY, check_kind
 from translator.errors import ConfigError
 from translator.problems import Problem, redact
 
 VERSIONS = ("2021-12-28", "v1")
-_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|z|[+-]\d{2}:?\d{2})?$")
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|z|[+-]\d{2}:?\d{2})?\Z")
 _DECIMAL_PATTERN = r"^-?(0|([1-9]\d*))(\.\d+)?([eE][+-]?\d+)?$"
 _PO_PATTERN = r"^[a-zA-Z0-9]+$"
 _TYPE_WORDS = {
@@ -39,6 +40,9 @@ _HINTS = {
     "SCHEMA-UNKNOWN-FIELD": "Remove the field or fix its spelling; Amazon's model has no such field.",
     "SCHEMA-CONSTRAINT": "Correct the value.",
 }
+
+# Every code validate/validate_request can return.
+SCHEMA_CODES = tuple(_HINTS)
 
 
 def _check_date_time(value: object) -> bool:
@@ -58,6 +62,19 @@ def _format_checker() -> FormatChecker:
     checker = FormatChecker(formats=())
     checker.checks("date-time")(_check_date_time)
     return checker
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """``pattern`` with ECMA-262 end-of-string semantics (a trailing newline does not slip through)."""
+    if isinstance(instance, str) and not python_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+# Draft 2020-12 counts 1.0 as an integer; quantities must be real whole numbers, so we do not.
+_Validator = validators.extend(
+    Draft202012Validator, validators={"pattern": _pattern},
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", lambda _checker, v: is_integer(v)),
+)
 
 
 @cache
@@ -98,7 +115,17 @@ def _to_v1(schema: dict[str, Any]) -> None:
 def _validator(kind: str, version: str) -> Draft202012Validator:
     schema = load_schema(kind, version=version)
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=_format_checker())
+    return _Validator(schema, format_checker=_format_checker())
+
+
+@cache
+def _fast(kind: str, version: str) -> Check:
+    return compile_schema(load_schema(kind, version=version), {"date-time": _check_date_time})
+
+
+def is_valid(kind: str, item: Any, *, version: str | None = None) -> bool:
+    """True when ``item`` has the right shape; a fast yes/no for hot loops (no explanation)."""
+    return _fast(check_kind(kind), _version(version))(item)
 
 
 def validate(kind: str, item: Any, *, version: str | None = None) -> list[Problem]:
@@ -106,15 +133,61 @@ def validate(kind: str, item: Any, *, version: str | None = None) -> list[Proble
 
     ``version`` is ``None``/``"2021-12-28"`` (what we send) or ``"v1"`` (lower-case container types).
     """
-    validator = _validator(check_kind(kind), _version(version))
+    kind, version = check_kind(kind), _version(version)
+    if _fast(kind, version)(item):
+        return []
+    validator = _validator(kind, version)
     problems: list[Problem] = []
     seen: set[tuple[str, str | None]] = set()
-    for error in sorted(validator.iter_errors(item), key=lambda e: [str(p) for p in e.absolute_path]):
+    for error in sorted(validator.iter_errors(item), key=_path_order):
         for problem in _problems(error):
             if (problem.code, problem.field) not in seen:
                 seen.add((problem.code, problem.field))
                 problems.append(problem)
     return problems
+
+
+def _path_order(error: ValidationError) -> list[tuple[int, str]]:
+    """Sort problems by where they are, list positions numerically (item 2 before item 10)."""
+    return [(p, "") if isinstance(p, int) else (-1, str(p)) for p in error.absolute_path]
+
+
+def validate_request(kind: str, body: Any, *, version: str | None = None) -> list[Problem]:
+    """Every schema problem in a whole request body, located from the body's root.
+
+    Batched kinds are ``{"orderAcknowledgements": [item, ...]}`` and so on (``$.orderAcknowledgements[2].x``),
+    inventory is ``{"inventory": item}``; createShippingLabels and createContainerLabel bodies are the item.
+    """
+    key = REQUEST_BODY_KEY.get(check_kind(kind)) or ("inventory" if kind == "inventory" else None)
+    if key is None:
+        return validate(kind, body, version=version)
+    envelope = _envelope_problems(body, key, listed=kind != "inventory")
+    if envelope:
+        return envelope
+    if kind == "inventory":
+        return _rerooted(validate(kind, body[key], version=version), f"$.{key}")
+    problems = []
+    for index, item in enumerate(body[key]):
+        problems += _rerooted(validate(kind, item, version=version), f"$.{key}[{index}]")
+    return problems
+
+
+def _envelope_problems(body: Any, key: str, *, listed: bool) -> list[Problem]:
+    if not isinstance(body, Mapping):
+        return [_problem("SCHEMA-TYPE", [], None, "the request body must be an object (a group of fields)")]
+    problems = [_problem("SCHEMA-UNKNOWN-FIELD", [name], None, f"{name} is not a field of this request")
+                for name in body if name != key]
+    if key not in body:
+        problems.append(_problem("SCHEMA-REQUIRED", [key], None, f"{key} is required"))
+    elif listed and not isinstance(body[key], list):
+        problems.append(_problem("SCHEMA-TYPE", [key], body[key], f"{key} must be a list"))
+    elif listed and not body[key]:
+        problems.append(_problem("SCHEMA-CONSTRAINT", [key], None, f"{key} must hold at least one document"))
+    return problems
+
+
+def _rerooted(problems: list[Problem], root: str) -> list[Problem]:
+    return [replace(p, field=root + (p.field or "$")[1:]) for p in problems]
 
 
 def _problems(error: ValidationError) -> Iterator[Problem]:
@@ -135,6 +208,8 @@ def _problems(error: ValidationError) -> Iterator[Problem]:
 
 def _describe(error: ValidationError, parts: list[Any]) -> tuple[str, list[Any], Any, str]:
     label, value, rule_value = _label(parts), error.instance, error.validator_value
+    if error.validator == "type" and error.schema.get("pattern") == _DECIMAL_PATTERN:
+        return "SCHEMA-TYPE", parts, value, f"{label} {_pattern_words(_DECIMAL_PATTERN)}"
     if error.validator == "type":
         return "SCHEMA-TYPE", parts, value, f"{label} must be {_TYPE_WORDS.get(str(rule_value), rule_value)}"
     if error.validator == "enum":
@@ -166,7 +241,9 @@ def _value_text(value: Any) -> str | None:
         return None
     if isinstance(value, str):
         return value
-    return json.dumps(value)
+    if isinstance(value, bool | int | float):
+        return json.dumps(value)
+    return str(value)  # not a JSON type at all (Decimal, tuple...): say what it is, never crash
 
 
 def json_path(parts: list[Any]) -> str:
@@ -207,7 +284,3 @@ def _resolve(node: Mapping[str, Any], defs: Mapping[str, Any]) -> Mapping[str, A
         node = defs[node["$ref"].rsplit("/", 1)[-1]]
     return node
 
-
-def schema_copy(kind: str) -> dict[str, Any]:
-    """Deep copy of the 2021-12-28 schema, for tools that render or extend it."""
-    return copy.deepcopy(load_schema(kind))

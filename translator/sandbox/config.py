@@ -54,6 +54,8 @@ class SandboxConfig:
     """Token bucket per operation with the model's rate/burst; switch off for fast tests."""
     rate_overrides: Mapping[str, tuple[float, int]] = field(default_factory=dict)
     """``{"getOrders": (rate, burst)}`` or ``{"getOrders@v1": ...}`` overrides the model's usage plan."""
+    max_body_bytes: int | None = None
+    """Answer 413 to larger request bodies (Amazon's limit is not published; off by default)."""
     default_limit: int = 50
     """Page size when a list call sends no ``limit``."""
     faults: FaultConfig = field(default_factory=FaultConfig)

@@ -26,19 +26,23 @@ def _barcode_columns(text: str, width: int) -> list[bool]:
     return bits
 
 
+def _row(width: int, black: list[bool]) -> bytes:
+    return b"\x00" + bytes(0 if dark else 255 for dark in black)  # filter byte 0, then 8-bit greys
+
+
 def label_png(text: str) -> bytes:
-    """A 8-bit greyscale PNG with a border and a bar pattern unique to ``text``."""
-    bars = _barcode_columns(text, LABEL_WIDTH)
-    rows = []
-    for y in range(LABEL_HEIGHT):
-        border = y < 4 or y >= LABEL_HEIGHT - 4
-        in_bars = 180 <= y < 260
-        row = bytearray(b"\x00")  # filter type 0
-        for x in range(LABEL_WIDTH):
-            black = border or x < 4 or x >= LABEL_WIDTH - 4 or (in_bars and 10 <= x < 190 and bars[x])
-            row.append(0 if black else 255)
-        rows.append(bytes(row))
-    header = struct.pack(">IIBBBBB", LABEL_WIDTH, LABEL_HEIGHT, 8, 0, 0, 0, 0)
+    """An 8-bit greyscale PNG with a border and a bar pattern unique to ``text``.
+
+    Only three distinct rows exist (border, blank, bars), so each is built once and repeated.
+    """
+    width, height = LABEL_WIDTH, LABEL_HEIGHT
+    bars = _barcode_columns(text, width)
+    edge = [x < 4 or x >= width - 4 for x in range(width)]
+    border = _row(width, [True] * width)
+    blank = _row(width, edge)
+    barred = _row(width, [edge[x] or (10 <= x < width - 10 and bars[x]) for x in range(width)])
+    rows = [border if y < 4 or y >= height - 4 else barred if 180 <= y < 260 else blank for y in range(height)]
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
             + _png_chunk(b"IDAT", zlib.compress(b"".join(rows), 6)) + _png_chunk(b"IEND", b""))
 

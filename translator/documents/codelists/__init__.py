@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 from translator.errors import ConfigError
 
@@ -19,11 +20,16 @@ def load(name: str) -> list[dict[str, str]]:
     return [dict(row) for row in _rows(name)]
 
 
-@cache
-def _rows(name: str) -> tuple[dict[str, str], ...]:
+def location(name: str) -> Traversable:
+    """Where code list ``name`` is stored (to copy it beside a user's mappings, for instance)."""
     if name not in NAMES:
         raise ConfigError(f"unknown code list {name!r}; known: {', '.join(NAMES)}")
-    text = resources.files(__package__).joinpath(f"{name}.csv").read_text(encoding="utf-8")
+    return resources.files(__package__).joinpath(f"{name}.csv")
+
+
+@cache
+def _rows(name: str) -> tuple[dict[str, str], ...]:
+    text = location(name).read_text(encoding="utf-8")
     return tuple(csv.DictReader(text.splitlines()))
 
 

@@ -1,0 +1,96 @@
+"""The engine's working set: configuration, store, API client and clock, built once per command.
+
+Nothing here is global: tests build an :class:`Engine` with their own clock and a client whose
+session has the in-process sandbox mounted.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from translator.engine.config import Config
+from translator.engine.facts import StoreFacts
+from translator.engine.store import Store, utcnow
+
+log = logging.getLogger("translator.engine")
+
+API_VERSION_KEYS = {"orders": "orders_version", "shipping": "shipping_version",
+                    "transactions": "transactions_version"}
+
+
+def default_load_mapping(path: Any) -> Any:
+    from translator.mapping import load_mapping
+
+    return load_mapping(path)
+
+
+def default_validate(doc: Any, facts: Any) -> list[Any]:
+    from translator.mapping.validation import validate
+
+    return validate(doc, facts)
+
+
+@dataclass
+class Engine:
+    """Everything one pass of pull/push/poll needs."""
+
+    config: Config
+    store: Store
+    client_factory: Callable[[], Any]
+    clock: Callable[[], datetime] = utcnow
+    progress: Callable[[str], None] = field(default=lambda message: log.info("%s", message))
+    load_mapping: Callable[[Any], Any] = default_load_mapping
+    validate: Callable[[Any, Any], list[Any]] = default_validate
+    _client: Any = None
+
+    @property
+    def client(self) -> Any:
+        """The API client, created on first use (``status`` never needs one)."""
+        if self._client is None:
+            self._client = self.client_factory()
+        return self._client
+
+    @property
+    def facts(self) -> StoreFacts:
+        return StoreFacts(self.store, self.config.vendor.warehouses)
+
+    def close(self) -> None:
+        if self._client is not None and hasattr(self._client, "close"):
+            self._client.close()
+        self.store.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def client_factory(config: Config, endpoint: str | None = None, session: Any = None) -> Callable[[], Any]:
+    """A function building the SP-API client for ``config`` (``endpoint`` overrides ``[api]``)."""
+
+    def build() -> Any:
+        from translator.api.client import SpApiClient
+        from translator.api.endpoints import resolve_endpoint
+        from translator.engine.config import load_credentials
+
+        resolved = resolve_endpoint(endpoint or config.api.endpoint)
+        credentials = load_credentials(config, resolved.is_local)
+        versions = {api: getattr(config.api, attr) for api, attr in API_VERSION_KEYS.items()}
+        return SpApiClient(resolved, credentials, session=session, versions=versions,
+                           rate_overrides=config.api.rates or None, batch_size=config.api.batch_size)
+
+    return build
+
+
+def open_engine(config: Config, *, endpoint: str | None = None, session: Any = None,
+                clock: Callable[[], datetime] = utcnow) -> Engine:
+    """Open the store of ``config`` and prepare (lazily) the API client."""
+    for folder in config.folders.all():
+        folder.mkdir(parents=True, exist_ok=True)
+    store = Store(config.database_path, clock=clock)
+    return Engine(config, store, client_factory(config, endpoint, session), clock)

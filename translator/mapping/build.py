@@ -1,0 +1,179 @@
+"""Building one API document from a group of *units* (rows, or segment-loop scopes).
+
+Tabular and segment inputs meet here: a unit is an evaluation context (``row`` for a spreadsheet
+row; segment tags for a loop scope) plus where it came from. Header fields are evaluated on the
+first unit and checked against the others (rows of one PO that disagree on a header value are a
+Problem, not a silent "first wins"); arrays take one element per unit, per ``group_by`` group, or per
+declared loop. Every field remembers its source so later rule failures point at the right row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2.exceptions import SecurityError, UndefinedError
+
+from translator.mapping.expressions import Field, convert
+from translator.mapping.filters import ValueProblem
+from translator.mapping.results import MappedDocument, locate, set_path
+from translator.mapping.spec import ArraySpec
+from translator.problems import Problem, redact
+from translator.records import SourceRef
+
+SKIP = object()
+
+
+@dataclass
+class Unit:
+    """One evaluation context: variables for the expressions, its source, and (segments) its loop node."""
+
+    context: dict[str, Any]
+    source: SourceRef
+    node: Any = None
+    headers: dict[str, str] | None = None     # tabular: logical column -> header as written in the file
+
+
+def evaluate(spec: Field, unit: Unit, doc: MappedDocument, json_path: str, extra: dict[str, Any],
+             merged: dict[str, Any] | None = None) -> Any:
+    """Value of ``spec`` for ``unit``; on failure a located Problem is added and SKIP returned.
+
+    ``merged`` is ``unit.context`` with ``extra`` already added (built once per unit by the caller).
+    """
+    try:
+        context = merged if merged is not None else ({**unit.context, **extra} if extra else unit.context)
+        value = spec.evaluate(context)
+        if value is None or value == "":
+            return SKIP
+        return convert(value, spec)
+    except UndefinedError as exc:
+        if spec.optional:
+            return SKIP
+        doc.problems.append(_problem(spec, unit, json_path, "MAP-MISSING-VALUE",
+                                     f"no value for {spec.dotted}: {exc.message}", None,
+                                     f"fill the {_what(spec)} in the file, or mark the field optional in the mapping"))
+    except ValueProblem as exc:
+        doc.problems.append(_problem(spec, unit, json_path, exc.code, exc.rule, exc.value, exc.hint))
+    except (SecurityError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+        doc.problems.append(_problem(spec, unit, json_path, "MAP-EXPRESSION-FAILED",
+                                     f"the mapping expression for {spec.dotted} failed: {exc}", None,
+                                     f"check {spec.where.file}:{spec.where.line}"))
+    return SKIP
+
+
+def _what(spec: Field) -> str:
+    cols = sorted(spec.names - {"row", "rows", "first", "seg", "segs", "lookup2"})
+    return f"value ({', '.join(cols)})" if cols else "value"
+
+
+def _problem(spec: Field, unit: Unit, json_path: str, code: str, rule: str, value: str | None,
+             hint: str) -> Problem:
+    column, index = _column_of(spec, unit)
+    problem = Problem(code=code, rule=rule, field=column or json_path, column=index,
+                      value=redact(spec.dotted, value), hint=hint)
+    return locate(problem, _segment_source(spec, unit) or unit.source, record=_record(spec, unit))
+
+
+def _column_of(spec: Field, unit: Unit) -> tuple[str | None, int | None]:
+    """The file's header for the first column the expression reads (tabular), and its 1-based index."""
+    if not unit.headers or not spec.row_columns:
+        return None, None
+    for name in spec.row_columns:
+        header = unit.headers.get(name)
+        if header is not None:
+            index = unit.source.columns.index(header) + 1 if header in unit.source.columns else None
+            return header, index
+    return None, None
+
+
+def _segment_source(spec: Field, unit: Unit) -> SourceRef | None:
+    node = unit.node
+    while node is not None:
+        for record in node.segments:
+            if record.tag in spec.names:
+                return record.source
+        node = node.parent
+    return None
+
+
+def _record(spec: Field, unit: Unit) -> str | None:
+    if unit.node is None:
+        return None
+    tags = sorted(t for t in spec.names if t.isupper())
+    return tags[0] if tags else None
+
+
+def group_fields(fields: Sequence[Field], units: Sequence[Unit], doc: MappedDocument, prefix: str,
+                 target: dict[str, Any]) -> None:
+    """Fill ``target`` from ``fields`` over a group of units, checking that the units agree."""
+    rows = [u.context.get("row", u.context) for u in units]
+    extra = {"rows": rows}
+    first = {**units[0].context, **extra}
+    for spec in fields:
+        path = f"{prefix}.{spec.dotted}"
+        value = evaluate(spec, units[0], doc, path, extra, first)
+        if value is SKIP:
+            continue
+        set_path(target, spec.path, value)
+        doc.field_sources[path] = units[0].source
+        if "rows" not in spec.names:
+            _check_agreement(spec, units, value, doc, path, extra)
+
+
+def _check_agreement(spec: Field, units: Sequence[Unit], value: Any, doc: MappedDocument, path: str,
+                     extra: dict[str, Any]) -> None:
+    for unit in units[1:]:
+        other = evaluate(spec, unit, doc, path, extra)
+        if other is not SKIP and other != value:
+            first = units[0].source.line or units[0].source.segment
+            doc.problems.append(_problem(
+                spec, unit, path, "MAP-CONFLICTING-VALUES",
+                f"rows of the same document disagree on {spec.dotted}: {str(value)!r} (line {first}) "
+                f"vs {str(other)!r} here", str(other), "make every row of the document carry the same value"))
+            return
+
+
+def build_element(fields: Sequence[Field], arrays: Sequence[ArraySpec], units: Sequence[Unit],
+                  doc: MappedDocument, prefix: str) -> dict[str, Any]:
+    """One object (the document, or one array element) from its units."""
+    element: dict[str, Any] = {}
+    doc.field_sources.setdefault(prefix, units[0].source)
+    group_fields(fields, units, doc, prefix, element)
+    for array in arrays:
+        children = [u for unit in _children(array, units) for u in [unit] if _wanted(array, u, doc, prefix)]
+        groups = list(_groups(array, children, doc, prefix))
+        name = ".".join(array.path)
+        items = [build_element(array.fields, array.arrays, group, doc, f"{prefix}.{name}[{i}]")
+                 for i, group in enumerate(groups)]
+        if items:
+            set_path(element, array.path, items)
+    return element
+
+
+def _children(array: ArraySpec, units: Sequence[Unit]) -> list[Unit]:
+    if array.loop is None:
+        return list(units)
+    from translator.mapping.segments import loop_units
+    return loop_units(units[0], array.loop)
+
+
+def _wanted(array: ArraySpec, unit: Unit, doc: MappedDocument, prefix: str) -> bool:
+    """``when`` filters rows or loops; a condition that cannot be evaluated means "not wanted"."""
+    if array.when is None:
+        return True
+    scratch = MappedDocument(doc.kind, doc.key, {})
+    value = evaluate(array.when, unit, scratch, prefix, {})
+    return value is not SKIP and value not in (False, "False", "false")
+
+
+def _groups(array: ArraySpec, units: Sequence[Unit], doc: MappedDocument, prefix: str) -> Iterator[list[Unit]]:
+    if array.group_by is None:
+        yield from ([u] for u in units)
+        return
+    groups: dict[str, list[Unit]] = {}
+    for unit in units:
+        key = evaluate(array.group_by, unit, doc, prefix, {})
+        if key is not SKIP:
+            groups.setdefault(str(key), []).append(unit)
+    yield from groups.values()

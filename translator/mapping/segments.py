@@ -1,0 +1,218 @@
+"""Inbound X12, EDIFACT and record-typed fixed-width files: messages, loops, documents.
+
+Segments are split into messages at ``ST``/``UNH`` (a file without them is one message), and each
+message into the loops the mapping declares: ``{start: PO1}`` loops run until the next loop start or a
+tag in ``until``; X12 ``HL`` loops (``{hl_level: O}``) nest by HL02 -> HL01, so Shipment/Order/Pack/Item,
+Shipment/Order/Item and Amazon's Order/Item/Pack hierarchies all become the same tree. A document is a
+message, or each ``document_loop`` node. Inside a loop an expression sees the first segment of each tag
+of that loop, then of its enclosing loops (``BSN.BSN02``, ``LIN.LIN03``), plus ``seg(tag, qualifier)``
+and ``segs(tag)`` for repeated, qualified segments (``seg('REF', 'CN').REF02``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from translator.mapping.build import Unit
+from translator.mapping.expressions import MissingValue
+from translator.mapping.results import InboundResult, MappedDocument
+from translator.mapping.spec import CompiledMapping, Loop
+from translator.mapping.tabular import document_from_units
+from translator.problems import Problem
+from translator.records import Record
+
+MESSAGE_START = ("ST", "UNH")
+MESSAGE_END = ("SE", "UNT")
+
+
+@dataclass
+class Node:
+    """One loop instance (or the message root) and its own segments."""
+
+    name: str | None
+    segments: list[Record] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
+    parent: Node | None = None
+
+    def chain(self) -> list[Node]:
+        """This node and its ancestors, innermost first."""
+        node: Node | None = self
+        out = []
+        while node is not None:
+            out.append(node)
+            node = node.parent
+        return out
+
+    def walk(self) -> Iterator[Node]:
+        for child in self.children:
+            yield child
+            yield from child.walk()
+
+
+def messages(records: Iterable[Record]) -> Iterator[list[Record]]:
+    """Split a segment stream into messages (ST..SE, UNH..UNT; the whole file when there are none)."""
+    current: list[Record] = []
+    for record in records:
+        if record.tag in MESSAGE_START and current:
+            yield current
+            current = []
+        current.append(record)
+        if record.tag in MESSAGE_END:
+            yield current
+            current = []
+    if current:
+        yield current
+
+
+def message_type(segments: list[Record]) -> str:
+    head = segments[0]
+    if head.tag == "ST":
+        return head.get("ST01")
+    if head.tag == "UNH":
+        return head.get("UNH02.1")
+    return ""
+
+
+def build_tree(loops: tuple[Loop, ...], segments: list[Record]) -> Node:
+    """The loop tree of one message."""
+    root = Node(None)
+    current = root
+    by_hl: dict[str, Node] = {}
+    for record in segments:
+        loop = _starts(loops, record)
+        if record.tag == "HL":
+            parent = by_hl.get(record.get("HL02"), root)
+            current = Node(loop.name if loop else f"HL:{record.get('HL03')}", [record], parent=parent)
+            parent.children.append(current)
+            by_hl[record.get("HL01")] = current
+        elif loop is not None:
+            parent = _enclosing(current, loop.within) if loop.within else root
+            current = Node(loop.name, [record], parent=parent)
+            parent.children.append(current)
+        else:
+            current = _close(loops, current, record.tag)
+            current.segments.append(record)
+    return root
+
+
+def _starts(loops: tuple[Loop, ...], record: Record) -> Loop | None:
+    for loop in loops:
+        if record.tag == loop.start and (loop.hl_level is None or record.get("HL03") == loop.hl_level):
+            return loop
+    return None
+
+
+def _enclosing(node: Node, name: str) -> Node:
+    for candidate in node.chain():
+        if candidate.name == name:
+            return candidate
+    return node.chain()[-1]
+
+
+def _close(loops: tuple[Loop, ...], node: Node, tag: str) -> Node:
+    """Leave every loop that ``tag`` closes (its ``until`` list, or the message trailer)."""
+    until = {loop.name: loop.until for loop in loops}
+    while node.parent is not None and (tag in until.get(node.name or "", ()) or tag in MESSAGE_END):
+        node = node.parent
+    return node
+
+
+def context(node: Node) -> dict[str, Any]:
+    """Variables for expressions in ``node``: first segment per tag, innermost loop winning."""
+    ctx: dict[str, Any] = {}
+    for scope in reversed(node.chain()):
+        seen: set[str] = set()
+        for record in scope.segments:
+            if record.tag not in seen:
+                seen.add(record.tag)
+                ctx[record.tag] = record.values
+    ctx["seg"] = lambda tag, qualifier=None, at=None: _seg(node, tag, qualifier, at)
+    ctx["segs"] = lambda tag: [r.values for n in node.chain() for r in n.segments if r.tag == tag]
+    ctx["every"] = lambda tag: [r.values for n in [node, *node.walk()] for r in n.segments if r.tag == tag]
+    return ctx
+
+
+def _seg(node: Node, tag: str, qualifier: str | None, at: str | None) -> Any:
+    """First ``tag`` segment in scope (innermost first) whose qualifier element equals ``qualifier``."""
+    for scope in node.chain():
+        for record in scope.segments:
+            if record.tag == tag and (qualifier is None or _qualifier(record, at) == qualifier):
+                return record.values
+    return MissingValue(name=f"{tag} segment" + (f" with qualifier {qualifier}" if qualifier else ""))
+
+
+def _qualifier(record: Record, at: str | None) -> str:
+    if at:
+        return record.values.get(at, "")
+    return record.values.get(f"{record.tag}01") or record.values.get(f"{record.tag}01.1", "")
+
+
+def unit_for(node: Node) -> Unit:
+    return Unit(context(node), node.segments[0].source if node.segments else _any_source(node), node=node)
+
+
+def _any_source(node: Node) -> Any:
+    for scope in node.chain():
+        if scope.segments:
+            return scope.segments[0].source
+    from translator.records import SourceRef
+    return SourceRef()
+
+
+def loop_units(unit: Unit, name: str) -> list[Unit]:
+    """Units of loop ``name`` inside ``unit``'s node; when there are none, the nearest enclosing one.
+
+    The fallback is what makes Amazon's Order/Item/Pack 856 work: a pack's packed item is its parent.
+    """
+    node: Node = unit.node
+    found = [n for n in node.walk() if n.name == name]
+    if not found:
+        found = [n for n in node.chain()[1:] if n.name == name][:1]
+    return [unit_for(n) for n in found]
+
+
+def map_segments(mapping: CompiledMapping, records: Iterable[Record], result: InboundResult) -> Iterator[MappedDocument]:
+    """One document per message, or per ``document_loop`` node."""
+    for segments in messages(records):
+        kind = message_type(segments)
+        if segments[0].tag in MESSAGE_START and segments[-1].tag not in MESSAGE_END:
+            result.add_problem(_incomplete(segments[0], kind))
+            continue
+        if mapping.messages and kind not in mapping.messages:
+            result.add_problem(_wrong_message(mapping, segments[0], kind))
+            continue
+        root = build_tree(mapping.loops, segments)
+        nodes = [n for n in root.walk() if n.name == mapping.document_loop] if mapping.document_loop else [root]
+        for node in nodes:
+            unit = unit_for(node)
+            doc = document_from_units(mapping, "", [unit])
+            doc.sources = [r.source for n in [node, *node.walk()] for r in n.segments]
+            if not doc.key:
+                doc.key = default_key(doc.item)
+                doc.problems = [p.located(document=doc.key) for p in doc.problems]
+            yield doc
+
+
+def default_key(item: dict[str, Any]) -> str:
+    """PO number, invoice number or selling party: what identifies a document for people."""
+    for name in ("purchaseOrderNumber", "invoiceNumber"):
+        if isinstance(item.get(name), str):
+            return item[name]
+    party = item.get("sellingParty")
+    return str(party.get("partyId", "")) if isinstance(party, dict) else ""
+
+
+def _incomplete(head: Record, kind: str) -> Problem:
+    source = head.source
+    return Problem(code="MAP-MESSAGE-INCOMPLETE", rule=f"the {kind} message has no trailer (SE/UNT), so it was not mapped",
+                   file=source.file, segment=source.segment, record=head.tag, value=kind,
+                   hint="the file is truncated; ask the sender to send it again")
+
+
+def _wrong_message(mapping: CompiledMapping, head: Record, kind: str) -> Problem:
+    source = head.source
+    return Problem(code="MAP-WRONG-MESSAGE", rule=f"this mapping reads {', '.join(mapping.messages)} messages, not {kind!r}",
+                   file=source.file, segment=source.segment, record=head.tag, value=kind,
+                   hint="send this message through the mapping made for it")

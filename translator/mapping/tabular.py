@@ -1,0 +1,101 @@
+"""Inbound CSV/XLSX: header aliases, rows grouped into documents by ``group_by``.
+
+A header matches a declared column when it equals the column's name or one of its aliases, ignoring
+case, spaces, underscores and hyphens ("PO Number" = "po_number" = "PONumber"). A required column
+that matches no header is one Problem naming the expected header and its aliases; the file is then
+not mapped at all (every row would fail the same way).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from translator.mapping.build import SKIP, Unit, build_element, evaluate
+from translator.mapping.results import InboundResult, MappedDocument
+from translator.mapping.spec import Column, CompiledMapping
+from translator.problems import Problem
+from translator.records import Record, SourceRef
+
+_NOISE = re.compile(r"[\s_\-.]+")
+
+
+def normalise(header: str) -> str:
+    """Case/space-insensitive form of a header (``" PO_Number "`` -> ``"ponumber"``)."""
+    return _NOISE.sub("", header).casefold()
+
+
+def resolve_headers(columns: Iterable[Column], headers: Iterable[str]) -> tuple[dict[str, str], list[Column]]:
+    """``({logical: header in file}, [required columns not found])``."""
+    by_norm: dict[str, str] = {}
+    for header in headers:
+        by_norm.setdefault(normalise(header), header)
+    found: dict[str, str] = {}
+    missing: list[Column] = []
+    for column in columns:
+        for candidate in (column.name, *column.aliases):
+            if normalise(candidate) in by_norm:
+                found[column.name] = by_norm[normalise(candidate)]
+                break
+        else:
+            if not column.optional:
+                missing.append(column)
+    return found, missing
+
+
+def missing_column_problem(column: Column, source: SourceRef) -> Problem:
+    names = ", ".join(repr(a) for a in (column.name, *column.aliases))
+    return Problem(code="MAP-COLUMN-MISSING", rule=f"the file has no column for {column.name}",
+                   file=source.file, sheet=source.sheet, field=column.name,
+                   hint=f"add a column headed one of {names} (case and spaces do not matter), "
+                        f"or add the file's header to the aliases in the mapping")
+
+
+def map_rows(mapping: CompiledMapping, records: Iterable[Record], result: InboundResult) -> Iterator[MappedDocument]:
+    """Group rows into documents (groups keep first-seen order) and build each one."""
+    groups: dict[str, list[Unit]] = {}
+    headers: dict[str, str] | None = None
+    keys = MappedDocument(mapping.document, "", {})
+    for record in records:
+        if headers is None:
+            headers, missing = resolve_headers(mapping.columns, record.source.columns or tuple(record.values))
+            if missing:
+                for column in missing:
+                    result.add_problem(missing_column_problem(column, record.source))
+                return
+        row = {name: record.values.get(header, "") for name, header in headers.items()}
+        for column in mapping.columns:
+            row.setdefault(column.name, "")
+        unit = Unit({"row": row}, record.source, headers=headers)
+        before = len(keys.problems)
+        key = evaluate(mapping.group_by, unit, keys, "$", {}) if mapping.group_by else str(len(groups))
+        if key is SKIP:
+            if len(keys.problems) == before:  # empty, rather than broken: say so
+                keys.problems.append(_no_key_problem(mapping, unit))
+            continue
+        groups.setdefault(str(key), []).append(unit)
+    for problem in keys.problems:
+        result.add_problem(problem)
+    for key, units in groups.items():
+        yield document_from_units(mapping, key, units)
+
+
+def _no_key_problem(mapping: CompiledMapping, unit: Unit) -> Problem:
+    spec = mapping.group_by
+    assert spec is not None
+    source = unit.source
+    column = next((unit.headers.get(c) for c in spec.row_columns if unit.headers and c in unit.headers), None)
+    return Problem(code="MAP-NO-GROUP-KEY", rule="this row does not say which document it belongs to",
+                   file=source.file, sheet=source.sheet, line=source.line, field=column,
+                   hint=f"fill {column or 'the grouping column'} on every row ({spec.source})")
+
+
+def document_from_units(mapping: CompiledMapping, key: str, units: list[Unit]) -> MappedDocument:
+    """One MappedDocument from its units; problems carry the document key."""
+    doc = MappedDocument(mapping.document, key, {}, sources=[u.source for u in units])
+    doc.item = build_element(mapping.fields, mapping.arrays, units, doc, "$")
+    if mapping.key is not None:
+        value = evaluate(mapping.key, units[0], doc, "$", {})
+        doc.key = key if value is SKIP else str(value)
+    doc.problems = [p.located(document=doc.key) for p in doc.problems]
+    return doc
