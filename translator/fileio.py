@@ -96,7 +96,10 @@ def claim(source: str | os.PathLike[str], work_dir: str | os.PathLike[str],
         return None
 
 
+TEMPORARY_SUFFIXES = (".part", ".tmp", ".partial", ".crdownload", ".filepart", ".sftp-part", ".swp", "~")
+
+
 def is_temporary_name(name: str) -> bool:
-    """Names that are still being written by someone: ours, editors', Excel's lock files, dot files."""
-    lowered = name.lower()
-    return (name.startswith((".", "~$")) or lowered.endswith((".part", ".tmp", ".partial", ".crdownload")))
+    """Names that are still being written by someone: ours, editors' (``~``, ``.swp``), Excel's lock
+    files (``~$``), SFTP clients' (``.filepart``, ``.sftp-part``), browsers', and dot files."""
+    return name.startswith((".", "~$")) or name.lower().endswith(TEMPORARY_SUFFIXES)

@@ -100,7 +100,21 @@ def test_status_command_prints_json_for_an_empty_store(tmp_path):
     CliRunner().invoke(cli, ["init", str(tmp_path)])
     result = CliRunner().invoke(cli, ["status", "--dir", str(tmp_path), "--as-json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"orders": [], "outbound": [], "documents": {}}
+    assert json.loads(result.output) == {"orders": [], "outbound": [], "documents": {}, "service": None}
+
+
+def test_status_shows_the_running_service_health_line(tmp_path):
+    import sqlite3
+
+    from translator.service.runner import HEALTH_META, Health
+
+    CliRunner().invoke(cli, ["init", str(tmp_path)])
+    health = Health(pid=4242, files_seen=3, files_pushed=2, submitted=5)
+    with sqlite3.connect(tmp_path / "state.db") as db:
+        db.execute("INSERT INTO meta(key, value) VALUES (?, ?)", (HEALTH_META, json.dumps(health.to_dict())))
+    result = CliRunner().invoke(cli, ["status", "--dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert f"service (running, pid 4242): {health.line()}" in result.output
 
 
 def test_frozen_clock_is_timezone_aware(clock):

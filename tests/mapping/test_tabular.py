@@ -107,3 +107,27 @@ def test_a_real_excel_date_cell_is_accepted(tmp_path: Path) -> None:
         writer.close()
     [doc] = load_mapping(MAPPINGS / "acknowledgements.xlsx.yaml").read(path)
     assert doc.problems == [] and doc.item["acknowledgementDate"] == "2026-11-23T10:00:00Z"
+
+
+def _sorted_mapping(tmp_path: Path) -> Path:
+    path = tmp_path / "sorted-acks.csv.yaml"
+    path.write_text(f"extends: {MAPPINGS / 'acknowledgements.csv.yaml'}\ncodelists_dir: {MAPPINGS / 'codelists'}\n"
+                    "sorted_input: true\n", encoding="utf-8")
+    return path
+
+
+def test_sorted_input_streams_each_document_as_soon_as_its_rows_end(tmp_path: Path) -> None:
+    source = tmp_path / "input.csv"
+    source.write_text(ACK_HEADER + row("A1", "1", "00") + row("A1", "2", "00") + row("B2", "1", "00"), encoding="utf-8")
+    documents = iter(load_mapping(_sorted_mapping(tmp_path)).read(source))
+    first = next(documents)
+    assert (first.key, len(first.item["itemAcknowledgements"])) == ("A1", 2)
+    assert [d.key for d in documents] == ["B2"]
+
+
+def test_sorted_input_reports_a_document_whose_rows_come_back_later(tmp_path: Path) -> None:
+    source = tmp_path / "input.csv"
+    source.write_text(ACK_HEADER + row("A1", "1", "00") + row("B2", "1", "00") + row("A1", "2", "00"), encoding="utf-8")
+    result = load_mapping(_sorted_mapping(tmp_path)).read(source)
+    assert [d.key for d in result] == ["A1", "B2"]
+    assert [(p.code, p.line, p.value) for p in result.problems] == [("MAP-UNSORTED-INPUT", 4, "A1")]

@@ -152,3 +152,87 @@ def sftp_server(tmp_path: Path) -> Iterator[SftpServer]:
         yield server
     finally:
         stop()
+
+
+# ------------------------------------------------------------------------------- translator run fixtures
+
+SERVICE_SECTION = """
+[service]
+stable_seconds = 0.3
+rescan_seconds = 1
+pull_every = "1h"
+pull_on_start = false
+poll_every = 0.1
+status_every = 1
+"""
+
+
+@dataclass
+class ServiceDir:
+    """A working directory wired to a running sandbox, with the sandbox's orders already pulled."""
+
+    base: Path
+    url: str
+    orders: list[dict]
+
+    @property
+    def config_path(self) -> Path:
+        return self.base / "translator.toml"
+
+    def config(self):  # type: ignore[no-untyped-def]
+        from translator.engine.config import load_config
+
+        return load_config(self.config_path)
+
+    def ack_file(self, index: int, name: str | None = None, *, directory: Path | None = None) -> Path:
+        """Write the acknowledgement of order ``index`` (CSV, shipped mapping) atomically (rename into place)."""
+        from translator.engine import erp_files, erp_simulator
+
+        order = self.orders[index]
+        item = erp_simulator.acknowledgement(order, "2026-01-01T00:00:00Z")
+        rows = list(erp_files.ack_rows(item))
+        target = (directory or self.base / "inbox") / (name or f"acknowledgements-{index}.csv")
+        return erp_files.write_table(target, self.base / "mappings" / "acknowledgements.csv.yaml", rows)
+
+    def ack_bytes(self, index: int) -> bytes:
+        scratch = self.base / "scratch"
+        scratch.mkdir(exist_ok=True)
+        return self.ack_file(index, directory=scratch).read_bytes()
+
+    def states(self) -> dict[str, str]:
+        """PO -> state of its acknowledgement document, read through a separate connection."""
+        import json as _json
+        import sqlite3
+
+        with sqlite3.connect(self.base / "state.db", timeout=10) as db:
+            rows = db.execute("SELECT kind, pos, state FROM documents").fetchall()
+        return {po: state for kind, pos, state in rows for po in _json.loads(pos) if kind == "acknowledgements"}
+
+
+def make_service_dir(base: Path, url: str, extra: str = "") -> ServiceDir:
+    from translator.engine import pull
+    from translator.engine.config import load_config
+    from translator.engine.context import open_engine
+    from translator.engine.init import init_directory
+
+    path = init_directory(base, endpoint=url, force=True)
+    text = path.read_text().replace("poll_interval = 2", "poll_interval = 0.1")
+    path.write_text(text.replace("reconcile_after = 300", "reconcile_after = 1") + SERVICE_SECTION + extra)
+    with open_engine(load_config(path)) as engine:
+        engine.progress = lambda message: None
+        pull.pull(engine)
+        orders = [__import__("json").loads(r["body"]) for r in engine.store.all("SELECT body FROM orders ORDER BY po")]
+    return ServiceDir(base, url, orders)
+
+
+@pytest.fixture
+def sandbox_url() -> Iterator[str]:
+    from translator.sandbox import SandboxConfig, SandboxServer
+
+    with SandboxServer(SandboxConfig(orders=6, seed=5, transaction_delay=0.2, rate_limits=False, port=0)) as server:
+        yield server.url
+
+
+@pytest.fixture
+def service_dir(tmp_path: Path, sandbox_url: str) -> ServiceDir:
+    return make_service_dir(tmp_path / "work", sandbox_url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -102,3 +103,20 @@ def test_watcher_picks_up_files_that_were_there_before_it_started(tmp_path: Path
     finally:
         watcher.stop()
     assert [p.name for p in found] == ["early.csv"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify move pairing is Linux-specific")
+def test_a_file_moved_in_from_another_directory_counts_as_renamed_into_place(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    elsewhere = tmp_path / "erp-staging" / "acks.csv"
+    elsewhere.parent.mkdir()
+    elsewhere.write_bytes(b"po\n0001\n")
+    watcher = InboxWatcher(inbox, stable_seconds=3600, rescan_seconds=3600)   # stability alone never fires
+    watcher.start()
+    try:
+        os.rename(elsewhere, inbox / "acks.csv")
+        found = _wait_ready(watcher, 1)
+    finally:
+        watcher.stop()
+    assert [p.name for p in found] == ["acks.csv"]

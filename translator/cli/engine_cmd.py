@@ -127,21 +127,27 @@ def status_command(po: str | None, config_path: str | None, directory: str | Non
                    json_logs: bool, as_json: bool) -> None:
     """Each order's lifecycle with Amazon's clocks; overdue and soon-due orders stand out."""
     from translator.engine import status
+    from translator.service.runner import Health, read_health
 
     with engine_for(config_path, directory, endpoint, json_logs) as engine:
         found = status.collect(engine, po)
         flags = status.outbound_flags(engine)
         counts = status.counts(engine)
+        health = read_health(engine.config.database_path)
     if as_json or json_logs:
-        click.echo(json.dumps({"orders": [s.to_dict() for s in found], "outbound": flags, "documents": counts},
-                              indent=2))
+        click.echo(json.dumps({"orders": [s.to_dict() for s in found], "outbound": flags, "documents": counts,
+                               "service": health}, indent=2))
         return
+    if health:
+        known = {k: v for k, v in health.items() if k in Health.__dataclass_fields__}
+        click.echo(f"service ({known.get('state', '?')}, pid {known.get('pid', '?')}): {Health(**known).line()}")
     if po and found:
         click.echo(status.render_order(found[0]))
     else:
         click.echo(status.render_table(found))
     for flag in flags:
-        click.echo(f"OUTBOUND {flag['file']}: {flag['problem']}")
+        click.echo(f"OUTBOUND {flag['file']}: {flag['problem']}" + (f" - {flag['detail']}" if flag.get("detail")
+                                                                     else ""))
     click.echo("documents: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
 

@@ -47,6 +47,7 @@ class BatchSummary:
     closed_files: list[tuple[str, str]] = field(default_factory=list)
     states: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    outbound_flags: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -68,13 +69,14 @@ def run_pass(engine: Engine, *, do_pull: bool = True, do_push: bool = True) -> B
     summary.open_transactions = _step(summary, lambda: poll.poll(engine)) or 0
     if do_push:
         released = push.PushResult()
-        _step(summary, lambda: push.advance(engine, released))
-        _step(summary, lambda: push.submit_ready(engine, released))
+        _step(summary, lambda: push.advance(engine, released, submit=True))
+        _step(summary, lambda: push.submit_ready(engine, released, poll_between=True))
         summary.errors.extend(released.errors)
         if summary.pushed:
             summary.pushed.submitted += released.submitted
         summary.closed_files = _step(summary, lambda: results.finalize(engine)) or []
     summary.states = status.counts(engine)
+    summary.outbound_flags = status.outbound_flags(engine)
     return summary
 
 
@@ -106,6 +108,8 @@ def render_summary(summary: BatchSummary) -> str:
     rows.append(("files archived / in errors", f"{archived} / {len(summary.closed_files) - archived}"))
     for state, n in sorted(summary.states.items()):
         rows.append((f"documents {state}", str(n)))
+    for flag in summary.outbound_flags:
+        rows.append(("OUTBOUND FILE", f"{flag['file']}: {flag['problem']}"))
     for error in summary.errors:
         rows.append(("ERROR", error))
     width = max(len(k) for k, _ in rows)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ class ApiConfig:
     batch_size: int = 50
     rates: dict[str, float] = field(default_factory=dict)
     initial_lookback_hours: float = 48.0
+    token_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,43 @@ class Timing:
 
 
 @dataclass(frozen=True)
+class ServiceConfig:
+    """``[service]``: how ``translator run`` schedules its work (durations in seconds)."""
+
+    stable_seconds: float = 2.0       # unchanged size+mtime this long => a file is complete
+    rescan_seconds: float = 30.0      # full inbox rescan (safety net for missed events)
+    polling_observer: bool = False    # stat-polling instead of inotify (network shares)
+    pull_every: float = 3600.0        # Amazon recommends pulling at least hourly
+    poll_every: float | None = None   # transaction polling; None = [timing] poll_interval
+    sftp_every: float = 60.0
+    status_every: float = 60.0        # health line at least this often
+    pull_on_start: bool = True
+
+
+@dataclass(frozen=True)
+class SftpSettings:
+    """One ``[[sftp]]`` table; secrets are named by environment variable and read at connect time."""
+
+    name: str
+    host: str
+    username: str
+    known_hosts: Path
+    port: int = 22
+    password_env: str | None = None
+    key_file: Path | None = None
+    key_passphrase_env: str | None = None
+    remote_inbox: tuple[str, ...] = ()
+    remote_outbox: str | None = None
+    after_download: str = "delete"
+    stable_seconds: float = 2.0
+    connect_timeout: float = 15.0
+    io_timeout: float = 30.0
+    max_attempts: int = 4
+    backoff_seconds: float = 1.0
+    every: float | None = None        # None = [service] sftp_every
+
+
+@dataclass(frozen=True)
 class Config:
     base_dir: Path
     path: Path | None
@@ -98,6 +137,8 @@ class Config:
     partners: dict[str, dict[str, Any]]
     timing: Timing
     credentials: dict[str, Any]
+    service: ServiceConfig = field(default_factory=ServiceConfig)
+    sftp: tuple[SftpSettings, ...] = ()
 
     @property
     def database_path(self) -> Path:
@@ -146,7 +187,7 @@ def _check_known(table: dict[str, Any], section: str, known: set[str]) -> None:
 def _api(data: dict[str, Any]) -> ApiConfig:
     t = _table(data, "api")
     _check_known(t, "api", {"endpoint", "orders_version", "shipping_version", "transactions_version",
-                            "batch_size", "rates", "initial_lookback_hours"})
+                            "batch_size", "rates", "initial_lookback_hours", "token_url"})
     batch = _typed(t, "api", "batch_size", int, 50)
     if not 1 <= batch <= 1000:
         raise ConfigError(f"[api] batch_size = {batch} must be between 1 and 1000")
@@ -160,7 +201,18 @@ def _api(data: dict[str, Any]) -> ApiConfig:
         shipping_version=_typed(t, "api", "shipping_version", str, "2021-12-28"),
         transactions_version=_typed(t, "api", "transactions_version", str, "2021-12-28"),
         batch_size=batch, rates={k: float(v) for k, v in rates.items()},
-        initial_lookback_hours=_typed(t, "api", "initial_lookback_hours", float, 48.0))
+        initial_lookback_hours=_typed(t, "api", "initial_lookback_hours", float, 48.0),
+        token_url=_token_url(t))
+
+
+def _token_url(table: dict[str, Any]) -> str | None:
+    """``[api] token_url``: the LWA token endpoint, for an Amazon-compatible service other than Amazon."""
+    if "token_url" not in table:
+        return None
+    url = _typed(table, "api", "token_url", str, "")
+    if not url.startswith(("https://", "http://")):
+        raise ConfigError(f"[api] token_url = {url!r} must be an http(s) URL, e.g. \"https://api.amazon.com/auth/o2/token\"")
+    return url
 
 
 def _vendor(data: dict[str, Any]) -> VendorConfig:
@@ -246,17 +298,101 @@ def _partners(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return partners
 
 
+DURATION_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def parse_duration(value: Any, where: str) -> float:
+    """Seconds from a number or a text like ``"1h"``, ``"90s"``, ``"1h30m"``; ConfigError otherwise."""
+    import re
+
+    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+        return float(value)
+    text = value.strip().lower() if isinstance(value, str) else ""
+    parts = re.findall(r"(\d+(?:\.\d+)?)\s*([smhd])", text)
+    if not text or not parts or re.sub(r"(\d+(?:\.\d+)?)\s*([smhd])|\s", "", text):
+        raise ConfigError(f"{where} = {value!r} must be a duration such as \"1h\", \"15m\", \"30s\" "
+                          "or a number of seconds")
+    return sum(float(n) * DURATION_UNITS[u] for n, u in parts)
+
+
+SERVICE_DURATIONS = ("stable_seconds", "rescan_seconds", "pull_every", "poll_every", "sftp_every", "status_every")
+
+
+def _service(data: dict[str, Any]) -> ServiceConfig:
+    t = _table(data, "service")
+    _check_known(t, "service", set(ServiceConfig.__dataclass_fields__))
+    values: dict[str, Any] = {k: parse_duration(t[k], f"[service] {k}") for k in SERVICE_DURATIONS if k in t}
+    for flag in ("polling_observer", "pull_on_start"):
+        if flag in t:
+            values[flag] = _typed(t, "service", flag, bool, getattr(ServiceConfig, flag))
+    if values.get("pull_every", 1.0) <= 0:
+        raise ConfigError("[service] pull_every must be longer than 0 (Amazon recommends at least hourly)")
+    return ServiceConfig(**values)
+
+
+SFTP_REQUIRED = ("name", "host", "username", "known_hosts")
+SFTP_DURATIONS = ("stable_seconds", "connect_timeout", "io_timeout", "backoff_seconds", "every")
+
+
+def _sftp_one(t: Any, index: int, base: Path) -> SftpSettings:
+    where = f"[[sftp]] #{index}"
+    if not isinstance(t, dict):
+        raise ConfigError(f"{where} must be a table: write it as an [[sftp]] section")
+    _check_known(t, where, set(SftpSettings.__dataclass_fields__))
+    missing = [k for k in SFTP_REQUIRED if not t.get(k)]
+    if missing:
+        raise ConfigError(f"{where} is missing {', '.join(missing)} (see the commented example in translator.toml)")
+    if not t.get("password_env") and not t.get("key_file"):
+        raise ConfigError(f"{where} ({t['name']}): set key_file = \"path/to/key\" or password_env = \"ENV_VAR\"")
+    inbox = t.get("remote_inbox", [])
+    inbox = [inbox] if isinstance(inbox, str) else inbox
+    if not isinstance(inbox, list) or not all(isinstance(d, str) and d for d in inbox):
+        raise ConfigError(f"{where} remote_inbox must be a remote directory or a list of them")
+    after = _typed(t, where, "after_download", str, "delete")
+    if not (after in ("delete", "keep") or after.startswith("move:")):
+        raise ConfigError(f"{where} after_download = {after!r} must be \"delete\", \"keep\" or \"move:<remote dir>\"")
+    values: dict[str, Any] = {k: parse_duration(t[k], f"{where} {k}") for k in SFTP_DURATIONS if k in t}
+    key_file = t.get("key_file")
+    return SftpSettings(
+        name=_typed(t, where, "name", str, ""), host=_typed(t, where, "host", str, ""),
+        username=_typed(t, where, "username", str, ""),
+        known_hosts=_relative(base, _typed(t, where, "known_hosts", str, "")),
+        port=_typed(t, where, "port", int, 22), password_env=t.get("password_env") and _typed(
+            t, where, "password_env", str, None),
+        key_file=_relative(base, _typed(t, where, "key_file", str, "")) if key_file else None,
+        key_passphrase_env=t.get("key_passphrase_env") and _typed(t, where, "key_passphrase_env", str, None),
+        remote_inbox=tuple(inbox), remote_outbox=t.get("remote_outbox") and _typed(
+            t, where, "remote_outbox", str, None),
+        after_download=after, max_attempts=_typed(t, where, "max_attempts", int, 4), **values)
+
+
+def _relative(base: Path, value: str) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def _sftp(data: dict[str, Any], base: Path) -> tuple[SftpSettings, ...]:
+    tables = data.get("sftp", [])
+    if not isinstance(tables, list):
+        raise ConfigError("sftp must be written as [[sftp]] tables (one per partner)")
+    partners = tuple(_sftp_one(t, i, base) for i, t in enumerate(tables, start=1))
+    names = [p.name for p in partners]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"[[sftp]] names must be unique; got {', '.join(names)}")
+    return partners
+
+
 def parse_config(data: dict[str, Any], base_dir: Path, path: Path | None = None) -> Config:
     """Build a :class:`Config` from parsed TOML; relative paths are relative to ``base_dir``."""
     _check_known(data, "translator.toml", {"api", "credentials", "vendor", "store", "folders", "outbound",
-                                           "inbound", "partners", "timing"})
+                                           "inbound", "partners", "timing", "service", "sftp"})
     store = _table(data, "store")
     url = _typed(store, "store", "url", str, "sqlite:///state.db")
     sqlite_path(url, base_dir)
     return Config(base_dir=base_dir, path=path, api=_api(data), vendor=_vendor(data), store_url=url,
                   folders=_folders(data, base_dir), outbound=_outbound(data, base_dir),
                   inbound=_inbound(data, base_dir), partners=_partners(data), timing=_timing(data),
-                  credentials=_table(data, "credentials"))
+                  credentials=_table(data, "credentials"), service=_service(data), sftp=_sftp(data, base_dir))
 
 
 def load_config(path: str | os.PathLike[str]) -> Config:
@@ -281,26 +417,12 @@ def find_config(config: str | None = None, directory: str | None = None) -> Path
     return Path(directory or ".") / CONFIG_NAME
 
 
-def load_credentials(config: Config, endpoint_is_local: bool) -> Any:
-    """Credentials from [credentials], its ``credentials_file``, or the environment (in that order).
+def load_credentials(config: Config, endpoint: Any, environ: Mapping[str, str] | None = None) -> Any:
+    """Credentials by the one precedence rule of :func:`translator.api.config.credentials_from`:
+    the environment, then ``[credentials]`` (a ``credentials_file`` or inline keys); the local
+    sandbox accepts anything, so it gets placeholders when nothing is configured. Secrets are never
+    logged or echoed in an error."""
+    from translator.api.config import credentials_from
 
-    The local sandbox accepts anything, so it gets placeholder credentials when none are configured.
-    """
-    from translator.api.credentials import ENV_VARS, Credentials
-
-    table = dict(config.credentials)
-    file = table.pop("credentials_file", None)
-    if file:
-        cred_path = Path(file) if Path(file).is_absolute() else config.base_dir / file
-        try:
-            table = tomllib.loads(cred_path.read_text("utf-8")).get("credentials", {})
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"[credentials] credentials_file {cred_path}: {exc}") from None
-        return Credentials.from_mapping(table, source=str(cred_path))
-    if table:
-        return Credentials.from_mapping(table)
-    if all(os.environ.get(var) for var in ENV_VARS.values()):
-        return Credentials.from_env()
-    if endpoint_is_local:
-        return Credentials.sandbox()
-    return Credentials.from_env()
+    config_path = config.path or config.base_dir / CONFIG_NAME
+    return credentials_from({"credentials": dict(config.credentials)}, config_path, endpoint, environ)

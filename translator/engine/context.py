@@ -46,6 +46,9 @@ class Engine:
     load_mapping: Callable[[Any], Any] = default_load_mapping
     validate: Callable[[Any, Any], list[Any]] = default_validate
     _client: Any = None
+    fresh: dict[int, Any] = field(default_factory=dict)
+    """Documents mapped by this process, by document id: validation uses them as they are instead
+    of rebuilding them from their stored JSON (emptied after each judging pass)."""
 
     @property
     def client(self) -> Any:
@@ -78,8 +81,9 @@ def client_factory(config: Config, endpoint: str | None = None, session: Any = N
         from translator.api.endpoints import resolve_endpoint
         from translator.engine.config import load_credentials
 
-        resolved = resolve_endpoint(endpoint or config.api.endpoint)
-        credentials = load_credentials(config, resolved.is_local)
+        # like translator.api.config.endpoint_from: --endpoint wins, and then [api] token_url does not apply
+        resolved = resolve_endpoint(endpoint or config.api.endpoint, token_url=None if endpoint else config.api.token_url)
+        credentials = load_credentials(config, resolved)
         versions = {api: getattr(config.api, attr) for api, attr in API_VERSION_KEYS.items()}
         return SpApiClient(resolved, credentials, session=session, versions=versions,
                            rate_overrides=config.api.rates or None, batch_size=config.api.batch_size)

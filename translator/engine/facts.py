@@ -18,9 +18,13 @@ class StoreFacts:
     def __init__(self, store: Store, warehouses: tuple[str, ...] = ()) -> None:
         self.store = store
         self.warehouses = warehouses
+        self._orders: dict[str, dict[str, Any] | None] = {}
 
     def order(self, po: str) -> dict[str, Any] | None:
-        return self.store.order(po)
+        """The order as the API sent it; read once per instance (one pass), as only a pull changes it."""
+        if po not in self._orders:
+            self._orders[po] = self.store.order(po)
+        return self._orders[po]
 
     def _succeeded(self, kind: str, po: str) -> list[dict[str, Any]]:
         rows = self.store.all("SELECT item FROM documents WHERE kind=? AND state='success' AND "
@@ -28,7 +32,7 @@ class StoreFacts:
         return [json.loads(r["item"]) for r in rows]
 
     def _status(self, po: str) -> str | None:
-        row = self.store.order_row(po)
+        row = self.store.one("SELECT status FROM orders WHERE po=?", po)   # not the body: it is large
         return row["status"] if row else None
 
     def is_accepted(self, po: str) -> bool | None:
@@ -54,7 +58,7 @@ class StoreFacts:
         return {number for r in rows for number in json.loads(r["tracking"])}
 
     def is_vendor_own_carrier(self, po: str) -> bool | None:
-        row = self.store.order_row(po)
+        row = self.store.one("SELECT voc FROM orders WHERE po=?", po)
         return None if row is None or row["voc"] is None else bool(row["voc"])
 
     def invoice_number_used(self, number: str) -> bool | None:

@@ -41,9 +41,12 @@ HEADER = '''# translator working directory configuration. Paths are relative to 
 endpoint = "{endpoint}"
 batch_size = 50                # documents per submission
 initial_lookback_hours = 48    # first pull fetches orders created this far back
+# token_url = "https://api.amazon.com/auth/o2/token"   # LWA token endpoint (only for a non-Amazon LWA)
 # [api.rates] getOrders = 10.0 # override an operation's requests/second
 
-# [credentials]                # or the environment: LWA_CLIENT_ID, LWA_CLIENT_SECRET, SP_API_REFRESH_TOKEN
+# Credentials: the environment wins (LWA_CLIENT_ID, LWA_CLIENT_SECRET, SP_API_REFRESH_TOKEN), then
+# [credentials]: a credentials_file, else client_id/client_secret/refresh_token inline. Never logged.
+# [credentials]
 # credentials_file = "/etc/translator/credentials.toml"
 
 [vendor]
@@ -80,6 +83,38 @@ receiver_qualifier = "ZZ"
 receiver_id = "{selling_party}ERP"
 usage = "T"                     # T test, P production
 replace_delimiters = " "        # a title with a delimiter character (e.g. a newline) gets a space
+
+# translator run (the always-on service). Durations: a number of seconds or "30s", "15m", "1h".
+# [service]
+# stable_seconds = 2            # a file counts as complete when renamed in, or unchanged this long
+# rescan_seconds = 30           # full inbox rescan, for events the watcher missed
+# polling_observer = false      # true on network shares, where file-system events do not arrive
+# pull_every = "1h"             # Amazon recommends pulling at least hourly in business hours
+# pull_on_start = true
+# poll_every = 2                # transaction polling (default: [timing] poll_interval)
+# sftp_every = "1m"
+# status_every = "1m"           # health line in the log at least this often
+
+# One [[sftp]] table per partner (or per remote account). Host keys are checked strictly against
+# known_hosts; pin a new server with: ssh-keyscan -p PORT HOST >> known_hosts (after checking the fingerprint).
+# [[sftp]]
+# name = "acme"
+# host = "sftp.acme.example"
+# port = 22
+# username = "amazon-df"
+# known_hosts = "sftp/known_hosts"
+# key_file = "sftp/id_ed25519"          # ed25519, RSA or ECDSA; or password_env instead
+# key_passphrase_env = "ACME_KEY_PASSPHRASE"
+# password_env = "ACME_SFTP_PASSWORD"   # the NAME of an environment variable, never the password
+# remote_inbox = ["/outgoing"]          # their files for us: downloaded into inbox/
+# remote_outbox = "/incoming"           # our outbox/ files are uploaded here
+# after_download = "delete"             # "delete", "keep" or "move:/outgoing/done"
+# stable_seconds = 2                    # a remote file must stop changing this long
+# every = "1m"                          # default: [service] sftp_every
+# connect_timeout = 15
+# io_timeout = 30
+# max_attempts = 4
+# backoff_seconds = 1
 '''
 
 

@@ -113,10 +113,10 @@ def parse_file(engine: Engine, row: Any) -> int:
                                            hint="report this with the file to the translator maintainers")]
     retry = engine.store.get_meta(RETRY_META + (row["sha256"] or "")) is not None
     with engine.store.transaction() as db:
-        for doc in documents:
-            record_document(engine, db, row["id"], doc, problems, retry)
+        received = {record_document(engine, db, row["id"], doc, problems, retry): doc for doc in documents}
         db.execute("UPDATE inbound_files SET status='parsed', problems=? WHERE id=?",
                    (json.dumps([p.to_dict() for p in problems]), row["id"]))
+    engine.fresh.update((doc_id, doc) for doc_id, doc in received.items() if doc_id is not None)
     return len(documents)
 
 
@@ -134,28 +134,32 @@ def read_documents(engine: Engine, route: InboundRoute, path: Path, name: str) -
 
 
 def acknowledgement_of(result: Any, mapping: Any) -> tuple[list[Any] | None, dict[str, Any]]:
-    """The 997/CONTRL records for an EDI file and the envelope to answer with (ids swapped)."""
-    records = result.acknowledgement_records()
-    reader = getattr(result, "_reader", None)
-    if mapping.format_name != "x12" or reader is None or not getattr(reader, "interchanges", None):
-        return records, {}
-    from translator.formats.x12 import ack997
+    """The 997/CONTRL records for an EDI file and the envelope to answer with.
 
-    if records is None:  # integration point: the x12 reader does not offer acknowledgement_records yet
-        records = ack997.functional_acknowledgement(reader)
-    return records, ack997.acknowledgement_options(reader.interchanges[0])
+    Both format readers address the answer themselves (``acknowledgement_options``: the received
+    interchange's sender becomes the recipient), so an acknowledgement reaches whoever sent the file
+    even when no partner settings are configured for it.
+    """
+    records = result.acknowledgement_records()
+    if not records:
+        return None, {}
+    address = getattr(getattr(result, "reader", None), "acknowledgement_options", None)
+    return records, (address() if callable(address) else {})
 
 
 def write_acknowledgement(engine: Engine, mapping: Any, route: InboundRoute, records: list[Any], name: str,
                           envelope: dict[str, Any]) -> None:
-    """The 997/CONTRL for an EDI file, in the format it came in, with our persistent control numbers."""
+    """The 997/CONTRL for an EDI file, in the format it came in, with our persistent control numbers.
+
+    Partner settings fill in what the received envelope does not say; the envelope's addresses win.
+    """
     from translator.engine.store import StoreControlNumbers
     from translator.formats import get_format
 
     fmt = get_format(mapping.format_name)
-    partner = route.partner or "default"
+    partner = route.partner or envelope.get("partner") or "default"
     suffix = ".997" if mapping.format_name == "x12" else ".contrl"
-    options = {**engine.config.partners.get(partner, {}), **envelope, "partner": partner}
+    options = {**_settings_for(fmt, engine.config.partners.get(partner, {})), **envelope, "partner": partner}
     with atomic_open(engine.config.folders.results / f"{name}{suffix}") as stream:
         writer = fmt.writer(stream, options, control_numbers=StoreControlNumbers(engine.store))
         for record in records:
@@ -163,9 +167,18 @@ def write_acknowledgement(engine: Engine, mapping: Any, route: InboundRoute, rec
         writer.close()
 
 
+def _settings_for(fmt: Any, settings: dict[str, Any]) -> dict[str, Any]:
+    """The partner settings this format understands (a partner's X12 envelope says nothing to EDIFACT)."""
+    import dataclasses
+
+    known = {f.name for f in dataclasses.fields(fmt.parse_options({}))}
+    return {k: v for k, v in settings.items() if k in known}
+
+
 def record_document(engine: Engine, db: Any, file_id: int, doc: Any, file_problems: list[Problem],
-                    retry: bool) -> None:
-    """Insert one mapped document as received, rejected (mapping problems) or duplicate."""
+                    retry: bool) -> int | None:
+    """Insert one mapped document as received, rejected (mapping problems) or duplicate; returns its
+    id when it is received (to be judged)."""
     ident = docinfo.identity(doc.kind, doc.key, doc.item)
     problems = [p for p in [*file_problems, *doc.problems] if p.severity == "error"]
     state, detail = ("rejected", None) if problems else ("received", None)
@@ -177,16 +190,17 @@ def record_document(engine: Engine, db: Any, file_id: int, doc: Any, file_proble
             state, detail = "duplicate", (f"identical to document #{earlier['id']} from {earlier['name']} "
                                           f"({earlier['state']})")
     now = engine.store.now()
-    db.execute(
+    cursor = db.execute(
         "INSERT INTO documents(file_id, kind, key, content_hash, identity, item, pos, tracking, state, problems,"
         " sources, created, updated, detail) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (file_id, doc.kind, doc.key, docinfo.content_hash(doc.item), ident, json.dumps(doc.item),
          json.dumps(docinfo.purchase_orders(doc.kind, doc.item)),
          json.dumps(docinfo.tracking_numbers(doc.kind, doc.item)), state,
          json.dumps([p.to_dict() for p in problems]), json.dumps(_sources(doc)), now, now, detail))
-    doc_id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
-    for po in docinfo.purchase_orders(doc.kind, doc.item):
-        db.execute("INSERT OR IGNORE INTO document_pos(document_id, po) VALUES (?,?)", (doc_id, po))
+    doc_id = int(cursor.lastrowid)
+    db.executemany("INSERT OR IGNORE INTO document_pos(document_id, po) VALUES (?,?)",
+                   [(doc_id, po) for po in docinfo.purchase_orders(doc.kind, doc.item)])
+    return doc_id if state == "received" else None
 
 
 def _sources(doc: Any) -> dict[str, Any]:

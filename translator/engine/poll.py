@@ -62,10 +62,12 @@ def _check(engine: Engine, txn: Any) -> tuple[str, list[dict[str, Any]]]:
 
 def settle_batches(engine: Engine) -> None:
     """Batches whose transactions are all final: give each document its outcome."""
-    for batch in engine.store.all("SELECT * FROM batches WHERE state='submitted'"):
+    finished = engine.store.all(
+        "SELECT b.id FROM batches b WHERE b.state='submitted' AND EXISTS (SELECT 1 FROM transactions t WHERE "
+        "t.batch_id=b.id) AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.batch_id=b.id AND t.status "
+        "NOT IN ('Success','Failure'))")
+    for batch in finished:
         txns = engine.store.all("SELECT status, errors FROM transactions WHERE batch_id=?", batch["id"])
-        if not txns or any(t["status"] not in FINAL for t in txns):
-            continue
         errors = [e for t in txns for e in json.loads(t["errors"] or "[]") if e.get("code") != "ASSUMED-SUCCESS"]
         failed = any(t["status"] == "Failure" for t in txns)
         docs = engine.store.documents("batch_id=?", batch["id"])

@@ -18,12 +18,13 @@ from translator.problems import Problem
 READY, WAIT, FAILED = "ready", "waiting", "failed"
 
 
-def check(engine: Engine, row: Any) -> tuple[str, str]:
-    """(verdict, reason) for a received or waiting document."""
+def check(engine: Engine, row: Any, facts: Any = None) -> tuple[str, str]:
+    """(verdict, reason) for a received or waiting document (``facts``: the pass's, else fresh ones)."""
     needed = PREREQUISITE.get(row["kind"])
     if needed is None:
         return READY, ""
-    verdicts = [_check_po(engine, row, needed, po) for po in json.loads(row["pos"])]
+    facts = facts if facts is not None else engine.facts
+    verdicts = [_check_po(engine, facts, row, needed, po) for po in json.loads(row["pos"])]
     for verdict in (FAILED, WAIT):
         found = [reason for v, reason in verdicts if v == verdict]
         if found:
@@ -31,8 +32,7 @@ def check(engine: Engine, row: Any) -> tuple[str, str]:
     return READY, ""
 
 
-def _check_po(engine: Engine, row: Any, needed: str, po: str) -> tuple[str, str]:
-    facts = engine.facts
+def _check_po(engine: Engine, facts: Any, row: Any, needed: str, po: str) -> tuple[str, str]:
     if needed == "acknowledgements":
         accepted = facts.is_accepted(po)
         if accepted:
@@ -40,17 +40,17 @@ def _check_po(engine: Engine, row: Any, needed: str, po: str) -> tuple[str, str]
         if accepted is False and _latest_success(engine, needed, po):
             return FAILED, f"order {po} was not accepted (its acknowledgement rejected it)"
     elif needed == "shipment-confirmations":
-        if _confirmation_ready(engine, row, po):
+        if _confirmation_ready(facts, row, po):
             return READY, ""
     return _pending_or_failed(engine, needed, po)
 
 
-def _confirmation_ready(engine: Engine, row: Any, po: str) -> bool:
+def _confirmation_ready(facts: Any, row: Any, po: str) -> bool:
     if row["kind"] == "shipment-status-updates":
         wanted = set(json.loads(row["tracking"]))
-        confirmed = engine.facts.confirmed_tracking_numbers(po) or set()
-        return bool(wanted) and wanted <= confirmed if wanted else bool(engine.facts.is_shipped(po))
-    return bool(engine.facts.is_shipped(po))
+        confirmed = facts.confirmed_tracking_numbers(po) or set()
+        return bool(wanted) and wanted <= confirmed if wanted else bool(facts.is_shipped(po))
+    return bool(facts.is_shipped(po))
 
 
 def _latest_success(engine: Engine, kind: str, po: str) -> bool:

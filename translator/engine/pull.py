@@ -57,16 +57,30 @@ def window_start(engine: Engine, now: datetime) -> datetime:
 
 def fetch_orders(engine: Engine, start: datetime, now: datetime, result: PullResult) -> list[str]:
     """Store every order of the window; return the POs that were never exported."""
-    label_mode = engine.config.vendor.label_mode
+    page: list[dict[str, Any]] = []
     for order in engine.client.iter_orders(start, now):
         result.fetched += 1
-        with engine.store.transaction() as db:
-            if engine.store.upsert_order(order, label_mode, db):
-                result.new += 1
+        page.append(order)
+        if len(page) == ORDERS_PER_COMMIT:
+            _store_orders(engine, page, result)
+    _store_orders(engine, page, result)
     with engine.store.transaction() as db:
         engine.store.set_meta(WATERMARK, iso(now), db)
     rows = engine.store.all("SELECT po FROM orders WHERE exported_at IS NULL ORDER BY order_date, po")
     return [r["po"] for r in rows]
+
+
+ORDERS_PER_COMMIT = 100   # one getOrders page; a crash re-fetches it (the watermark moves only at the end)
+
+
+def _store_orders(engine: Engine, page: list[dict[str, Any]], result: PullResult) -> None:
+    """Store a page of orders in one transaction and empty ``page``."""
+    if not page:
+        return
+    label_mode = engine.config.vendor.label_mode
+    with engine.store.transaction() as db:
+        result.new += sum(engine.store.upsert_order(order, label_mode, db) for order in page)
+    page.clear()
 
 
 def render_context(engine: Engine, route: OutboundRoute, numbers: StoreControlNumbers, run: str) -> dict[str, Any]:
@@ -122,8 +136,8 @@ def export_orders(engine: Engine, pos: list[str], now: datetime, result: PullRes
         for po, batch in groups:
             result.files.append(write_outbound(engine, route, batch, now, run, po))
     with engine.store.transaction() as db:
-        for po in pos:
-            db.execute("UPDATE orders SET exported_at=? WHERE po=?", (engine.store.now(), po))
+        now_text = engine.store.now()
+        db.executemany("UPDATE orders SET exported_at=? WHERE po=?", [(now_text, po) for po in pos])
 
 
 LABEL_SUFFIX = {"PNG": ".png", "ZPL": ".zpl"}

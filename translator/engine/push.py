@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from translator.engine import edi_acks, intake, prerequisites, reconcile
+from translator.engine import edi_acks, intake, poll, prerequisites, reconcile
 from translator.engine.context import Engine
 from translator.errors import ApiError, DocumentRejected, RetriableError
 from translator.problems import Problem
@@ -44,9 +44,9 @@ def push(engine: Engine, *, submit: bool = True) -> PushResult:
     edi_acks.take_acknowledgements(engine)
     result.claimed = intake.claim_inbox(engine)
     result.documents = intake.parse_claimed(engine)
-    advance(engine, result)
+    advance(engine, result, submit=submit)
     if submit:
-        submit_ready(engine, result)
+        submit_ready(engine, result, poll_between=True)
     engine.progress(f"push: {result.claimed} file(s) claimed, {result.documents} document(s) read, "
                     f"{result.submitted} submitted, {result.waiting} waiting, {result.rejected} rejected")
     return result
@@ -55,48 +55,77 @@ def push(engine: Engine, *, submit: bool = True) -> PushResult:
 ADVANCE_CHUNK = 500
 
 
-def advance(engine: Engine, result: PushResult) -> None:
+def advance(engine: Engine, result: PushResult, *, submit: bool = False) -> None:
     """Received and waiting documents: check the prerequisite, then validate against the store.
 
-    Verdicts are committed in chunks (one transaction per :data:`ADVANCE_CHUNK` documents); nothing
-    is submitted before they are committed, and a crash mid-way simply re-judges the rest.
+    Verdicts are committed in chunks; nothing is submitted before its verdict is committed, and a
+    crash mid-way simply re-judges the rest. With ``submit``, each full batch is sent as soon as its
+    chunk is committed and due transactions are polled in between, so validating the next documents
+    overlaps the rate limiter's waits instead of queueing behind them (the remainder, less than a
+    batch per kind, is left ``validated`` for :func:`submit_ready`).
     """
     rows = engine.store.documents("state IN ('received','waiting')")
-    for start in range(0, len(rows), ADVANCE_CHUNK):
+    facts = engine.facts
+    chunk = min(ADVANCE_CHUNK, engine.config.api.batch_size) if submit else ADVANCE_CHUNK
+    ready: dict[str, list[Any]] = defaultdict(list)
+    for start in range(0, len(rows), chunk):
         with engine.store.transaction() as db:
-            for row in rows[start:start + ADVANCE_CHUNK]:
-                _judge(engine, db, row, result)
+            for row in rows[start:start + chunk]:
+                if _judge(engine, db, row, result, facts):
+                    ready[row["kind"]].append(row)
+        if submit:
+            _submit_full_batches(engine, ready, result)
+            poll.poll(engine)
+    engine.fresh.clear()
 
 
-def _judge(engine: Engine, db: Any, row: Any, result: PushResult) -> None:
-    verdict, reason = prerequisites.check(engine, row)
+def _judge(engine: Engine, db: Any, row: Any, result: PushResult, facts: Any) -> bool:
+    """Give one document its verdict (in ``db``'s transaction); True when it is ready to submit."""
+    verdict, reason = prerequisites.check(engine, row, facts)
     if verdict == prerequisites.WAIT and not prerequisites.timed_out(engine, row):
         if row["state"] != "waiting":
             engine.store.set_state([row["id"]], "waiting", db, waiting_since=engine.store.now(), detail=reason)
         result.waiting += 1
-        return
+        return False
     if verdict == prerequisites.READY:
-        problems = [p for p in engine.validate(intake.mapped_document(row), engine.facts) if p.severity == "error"]
+        doc = engine.fresh.pop(row["id"], None) or intake.mapped_document(row)
+        problems = [p for p in engine.validate(doc, facts) if p.severity == "error"]
     else:
         code = "PREREQUISITE-FAILED" if verdict == prerequisites.FAILED else "PREREQUISITE-TIMEOUT"
         problems = [prerequisites.problem(row, code, reason)]
     if problems:
         engine.store.set_state([row["id"]], "rejected", db, problems=[p.to_dict() for p in problems])
         result.rejected += 1
-    else:
-        engine.store.set_state([row["id"]], "validated", db, detail=None)
+        return False
+    engine.store.set_state([row["id"]], "validated", db, detail=None)
+    return True
 
 
-def submit_ready(engine: Engine, result: PushResult) -> None:
-    """Submit validated documents, grouped by kind, in batches of ``[api] batch_size``."""
+def _per_batch(engine: Engine, kind: str) -> int:
+    return engine.config.api.batch_size if kind in SUBMITTERS else 1
+
+
+def _submit_full_batches(engine: Engine, ready: dict[str, list[Any]], result: PushResult) -> None:
+    for kind, rows in ready.items():
+        size = _per_batch(engine, kind)
+        while len(rows) >= size:
+            result.submitted += submit_batch(engine, kind, rows[:size], result)
+            del rows[:size]
+
+
+def submit_ready(engine: Engine, result: PushResult, *, poll_between: bool = False) -> None:
+    """Submit validated documents, grouped by kind, in batches of ``[api] batch_size``; with
+    ``poll_between``, due transactions are polled between batches (never more often than
+    ``poll_interval``; off where another thread owns polling, as in ``translator run``)."""
     groups: dict[str, list[Any]] = defaultdict(list)
     for row in engine.store.documents("state='validated'"):
         groups[row["kind"]].append(row)
-    size = engine.config.api.batch_size
     for kind, rows in groups.items():
-        per_batch = 1 if kind not in SUBMITTERS else size
+        per_batch = _per_batch(engine, kind)
         for start in range(0, len(rows), per_batch):
             result.submitted += submit_batch(engine, kind, rows[start:start + per_batch], result)
+            if poll_between:
+                poll.poll(engine)
 
 
 def record_intent(engine: Engine, kind: str, rows: list[Any]) -> int:
@@ -104,9 +133,9 @@ def record_intent(engine: Engine, kind: str, rows: list[Any]) -> int:
         cursor = db.execute("INSERT INTO batches(kind, intent_at, state) VALUES (?,?,'submitting')",
                             (kind, engine.store.now()))
         batch_id = int(cursor.lastrowid)
-        for row in rows:
-            db.execute("UPDATE documents SET state='submitting', batch_id=?, attempts=attempts+1, updated=? "
-                       "WHERE id=?", (batch_id, engine.store.now(), row["id"]))
+        now = engine.store.now()
+        db.executemany("UPDATE documents SET state='submitting', batch_id=?, attempts=attempts+1, updated=? "
+                       "WHERE id=?", [(batch_id, now, row["id"]) for row in rows])
     return batch_id
 
 

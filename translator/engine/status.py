@@ -112,7 +112,8 @@ def outbound_flags(engine: Engine) -> list[dict[str, Any]]:
     for row in engine.store.all("SELECT * FROM outbound_files WHERE kind IN ('x12','edifact')"):
         sent = parse_iso(row["sent_at"])
         if row["ack_status"] and row["ack_status"] not in ("A", "E"):
-            flagged.append({"file": row["name"], "problem": f"rejected by the partner ({row['ack_status']})"})
+            flagged.append({"file": row["name"], "problem": f"rejected by the partner ({row['ack_status']})",
+                            "detail": row["ack_detail"]})
         elif not row["ack_status"] and sent and (now - sent).total_seconds() > engine.config.timing.unacknowledged_after:
             flagged.append({"file": row["name"], "problem": "never acknowledged (no 997/CONTRL received)"})
     return flagged

@@ -71,6 +71,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX documents_file ON documents(file_id);
     CREATE INDEX transactions_status ON transactions(status);
     """,
+    # 4: settling a batch looks up its transactions on every poll
+    """
+    CREATE INDEX transactions_batch ON transactions(batch_id);
+    """,
 )
 
 
@@ -190,8 +194,7 @@ class Store:
                   **columns: Any) -> None:
         sets = ", ".join(["state=?", "updated=?", *(f"{k}=?" for k in columns)])
         values = [state, self.now(), *(_column(v) for v in columns.values())]
-        for doc_id in doc_ids:
-            (db or self.db).execute(f"UPDATE documents SET {sets} WHERE id=?", (*values, doc_id))
+        (db or self.db).executemany(f"UPDATE documents SET {sets} WHERE id=?", [(*values, i) for i in doc_ids])
 
     def documents(self, where: str = "1=1", *args: Any) -> list[sqlite3.Row]:
         return self.all(f"SELECT * FROM documents WHERE {where} ORDER BY id", *args)

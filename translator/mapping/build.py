@@ -35,31 +35,45 @@ class Unit:
     headers: dict[str, str] | None = None     # tabular: logical column -> header as written in the file
 
 
-def evaluate(spec: Field, unit: Unit, doc: MappedDocument, json_path: str, extra: dict[str, Any],
+def evaluate(spec: Field, unit: Unit, doc: MappedDocument, prefix: str, extra: dict[str, Any],
              merged: dict[str, Any] | None = None) -> Any:
     """Value of ``spec`` for ``unit``; on failure a located Problem is added and SKIP returned.
 
-    ``merged`` is ``unit.context`` with ``extra`` already added (built once per unit by the caller).
+    ``prefix`` is the JSON path of the object the field belongs to (``$.items[0]``); ``merged`` is
+    ``unit.context`` with ``extra`` already added (built once per unit by the caller).
     """
     try:
-        context = merged if merged is not None else ({**unit.context, **extra} if extra else unit.context)
-        value = spec.evaluate(context)
+        value = spec.evaluate(merged if merged is not None else ({**unit.context, **extra} if extra else unit.context))
         if value is None or value == "":
             return SKIP
+        if spec.type == "string" and type(value) is str:
+            return value
         return convert(value, spec)
     except UndefinedError as exc:
         if spec.optional:
             return SKIP
-        doc.problems.append(_problem(spec, unit, json_path, "MAP-MISSING-VALUE",
+        doc.problems.append(_problem(spec, unit, _json_path(prefix, spec), "MAP-MISSING-VALUE",
                                      f"no value for {spec.dotted}: {exc.message}", None,
                                      f"fill the {_what(spec)} in the file, or mark the field optional in the mapping"))
     except ValueProblem as exc:
-        doc.problems.append(_problem(spec, unit, json_path, exc.code, exc.rule, exc.value, exc.hint))
-    except (SecurityError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
-        doc.problems.append(_problem(spec, unit, json_path, "MAP-EXPRESSION-FAILED",
+        doc.problems.append(_problem(spec, unit, _json_path(prefix, spec), exc.code, exc.rule, exc.value, exc.hint))
+    except _ERRORS as exc:
+        doc.problems.append(_problem(spec, unit, _json_path(prefix, spec), "MAP-EXPRESSION-FAILED",
                                      f"the mapping expression for {spec.dotted} failed: {exc}", None,
                                      f"check {spec.where.file}:{spec.where.line}"))
     return SKIP
+
+
+_ERRORS = (SecurityError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError)
+_FAILURES = (UndefinedError, ValueProblem, *_ERRORS)
+
+
+def _json_path(prefix: str, spec: Field) -> str:
+    """``$.items[0]`` + field -> ``$.items[0].itemSequenceNumber``; group keys and conditions keep the prefix."""
+    return prefix if spec.path[0] in _NOT_API else f"{prefix}.{spec.dotted}"
+
+
+_NOT_API = frozenset({"group_by", "when", "key"})
 
 
 def _what(spec: Field) -> str:
@@ -106,32 +120,61 @@ def _record(spec: Field, unit: Unit) -> str | None:
 
 def group_fields(fields: Sequence[Field], units: Sequence[Unit], doc: MappedDocument, prefix: str,
                  target: dict[str, Any]) -> None:
-    """Fill ``target`` from ``fields`` over a group of units, checking that the units agree."""
-    rows = [u.context.get("row", u.context) for u in units]
-    extra = {"rows": rows}
-    first = {**units[0].context, **extra}
+    """Fill ``target`` from ``fields`` over a group of units, checking that the units agree.
+
+    The element's source is recorded once under ``prefix``; a field's problems are located by
+    :func:`translator.mapping.validation.source_for`, which falls back to the nearest parent path.
+    """
+    head = units[0]
+    extra: dict[str, Any] = {}
+    first = head.context
+    many = len(units) > 1
     for spec in fields:
-        path = f"{prefix}.{spec.dotted}"
-        value = evaluate(spec, units[0], doc, path, extra, first)
-        if value is SKIP:
-            continue
-        set_path(target, spec.path, value)
-        doc.field_sources[path] = units[0].source
-        if "rows" not in spec.names:
-            _check_agreement(spec, units, value, doc, path, extra)
+        if not extra and spec.reads_rows:  # the group's rows, built once, only when a field reads them
+            extra = {"rows": [u.context.get("row", u.context) for u in units]}
+            first = {**head.context, **extra}
+        try:  # the happy path inline; any failure is evaluated again by evaluate(), which locates it
+            value = spec.evaluate(first)
+            if value is None or value == "":
+                continue
+            if spec.type != "string" or type(value) is not str:
+                value = convert(value, spec)
+        except _FAILURES:
+            value = evaluate(spec, head, doc, prefix, extra, first)
+            if value is SKIP:
+                continue
+        path = spec.path
+        if len(path) == 1:
+            target[path[0]] = value
+        else:
+            set_path(target, path, value)
+        if many and not spec.reads_rows:
+            _check_agreement(spec, units, value, doc, prefix, extra)
 
 
-def _check_agreement(spec: Field, units: Sequence[Unit], value: Any, doc: MappedDocument, path: str,
+def _check_agreement(spec: Field, units: Sequence[Unit], value: Any, doc: MappedDocument, prefix: str,
                      extra: dict[str, Any]) -> None:
+    same = _same_columns(spec, units[0])
     for unit in units[1:]:
-        other = evaluate(spec, unit, doc, path, extra)
+        if same is not None and same(unit):
+            continue  # same inputs, same value: no need to evaluate again
+        other = evaluate(spec, unit, doc, prefix, extra)
         if other is not SKIP and other != value:
             first = units[0].source.line or units[0].source.segment
             doc.problems.append(_problem(
-                spec, unit, path, "MAP-CONFLICTING-VALUES",
+                spec, unit, f"{prefix}.{spec.dotted}", "MAP-CONFLICTING-VALUES",
                 f"rows of the same document disagree on {spec.dotted}: {str(value)!r} (line {first}) "
                 f"vs {str(other)!r} here", str(other), "make every row of the document carry the same value"))
             return
+
+
+def _same_columns(spec: Field, head: Unit) -> Any:
+    """A test "this row has the same values as ``head`` in every column ``spec`` reads", or None."""
+    row = head.context.get("row")
+    if row is None or not spec.row_only:
+        return None
+    wanted = [(c, row.get(c)) for c in spec.row_columns]
+    return lambda unit: all(unit.context["row"].get(c) == v for c, v in wanted)
 
 
 def build_element(fields: Sequence[Field], arrays: Sequence[ArraySpec], units: Sequence[Unit],
@@ -160,11 +203,17 @@ def _children(array: ArraySpec, units: Sequence[Unit]) -> list[Unit]:
 
 def _wanted(array: ArraySpec, unit: Unit, doc: MappedDocument, prefix: str) -> bool:
     """``when`` filters rows or loops; a condition that cannot be evaluated means "not wanted"."""
-    if array.when is None:
+    spec = array.when
+    if spec is None:
         return True
-    scratch = MappedDocument(doc.kind, doc.key, {})
-    value = evaluate(array.when, unit, scratch, prefix, {})
-    return value is not SKIP and value not in (False, "False", "false")
+    try:
+        value = spec.evaluate(unit.context)
+        if value is None or value == "":
+            return False
+        value = convert(value, spec)
+    except _FAILURES:
+        return False
+    return value not in (False, "False", "false")
 
 
 def _groups(array: ArraySpec, units: Sequence[Unit], doc: MappedDocument, prefix: str) -> Iterator[list[Unit]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from jinja2 import ChainableUndefined, StrictUndefined, TemplateSyntaxError, nodes
@@ -18,6 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from translator.errors import MappingError
 from translator.mapping import filters
+from translator.mapping.fastpath import fast_path
 from translator.mapping.filters import ValueProblem
 
 TYPES = ("string", "integer", "decimal", "boolean")
@@ -51,9 +53,23 @@ class Field:
     row_columns: tuple[str, ...] = ()                          # tabular: columns read as row.<name>
     tree: Any = field(default=None, compare=False, repr=False)  # parsed form, for load-time checks
 
-    @property
+    @cached_property
     def dotted(self) -> str:
         return self.path[0] if len(self.path) == 1 else ".".join(self.path)
+
+    @cached_property
+    def row_only(self) -> bool:
+        """Whether the value depends only on ``row.<column>`` reads (so rows equal in those columns agree)."""
+        if self.tree is None or not self.names <= {"row", "lookup2", "qualified"}:
+            return False
+        reads = [n for n in self.tree.find_all(nodes.Name) if n.name == "row"]
+        return len(reads) == sum(1 for n in self.tree.find_all(nodes.Getattr)
+                                 if isinstance(n.node, nodes.Name) and n.node.name == "row")
+
+    @cached_property
+    def reads_rows(self) -> bool:
+        """Whether the expression reads ``rows`` (the whole group), which needs the group's row list."""
+        return "rows" in self.names
 
 
 class MissingValue(ChainableUndefined, StrictUndefined):
@@ -76,7 +92,9 @@ def new_environment(codelists: Mapping[str, list[dict[str, str]]]) -> SandboxedE
     """A sandbox with our filters, bound to one mapping's code lists (no shared state between mappings)."""
     env = MappingEnvironment(undefined=MissingValue, autoescape=False, keep_trailing_newline=False)
     env.filters.update(filters.FILTERS)
+    env.filters.update(filters.text_filters(env.filters))
     env.filters["lookup"] = filters.make_lookup(codelists)
+    env.filters["datetime"] = filters.make_datetime()
     env.globals["lookup2"] = filters.make_pair_lookup(codelists)
     env.globals["qualified"] = filters.qualified
     return env
@@ -121,7 +139,7 @@ def compile_field(env: SandboxedEnvironment, path: tuple[str, ...], raw: Any, wh
         if template:
             evaluate: Callable[[Mapping[str, Any]], Any] = env.from_string(tree).render
         else:
-            evaluate = _fast_path(env, _expression_node(tree)) or _expression(env, tree)
+            evaluate = fast_path(env, _expression_node(tree)) or _expression(env, tree)
     except TemplateSyntaxError as exc:  # unknown filters and tests are found while compiling
         raise where.error(f"broken expression {source!r}: {exc.message}") from exc
     columns = tuple(sorted(attributes_of(tree, "row")))
@@ -132,88 +150,6 @@ def _expression_node(tree: nodes.Template) -> nodes.Expr:
     output = tree.body[0]
     assert isinstance(output, nodes.Output)
     return output.nodes[0]
-
-
-Getter = Callable[[Mapping[str, Any]], Any]
-
-
-def _fast_path(env: SandboxedEnvironment, node: nodes.Node) -> Getter | None:
-    """A direct evaluator for the common shapes (``a.b['c'] | f('x') | g``), or None to use Jinja.
-
-    Most mapping fields are a path plus a few filters with constant arguments. Building a Jinja context
-    per value costs more than the work itself on a 200,000-line file, so these are evaluated here with
-    the same semantics: the sandbox's ``getattr``/``getitem``, the environment's undefined and filters.
-    """
-    if isinstance(node, nodes.Const):
-        value = node.value
-        return lambda _ctx: value
-    if isinstance(node, nodes.Name):
-        name = node.name
-        return lambda ctx: ctx[name] if name in ctx else env.undefined(name=name)
-    if isinstance(node, nodes.Getattr):
-        return _fast_getattr(env, node)
-    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
-        inner, key = _fast_path(env, node.node), node.arg.value
-        return None if inner is None else (lambda ctx: env.getitem(inner(ctx), key))
-    if isinstance(node, nodes.Filter):
-        return _fast_filter(env, node)
-    if isinstance(node, nodes.Call):
-        return _fast_call(env, node)
-    if isinstance(node, nodes.Concat):
-        parts = [_fast_path(env, n) for n in node.nodes]
-        if any(p is None for p in parts):
-            return None
-        return lambda ctx: "".join(_concat_text(p(ctx)) for p in parts)  # type: ignore[misc]
-    return None
-
-
-# Functions a mapping may call: the segment helpers (from the evaluation context) and our globals.
-_CONTEXT_FUNCTIONS = frozenset({"seg", "segs", "every"})
-_GLOBAL_FUNCTIONS = frozenset({"qualified", "lookup2"})
-
-
-def _concat_text(value: Any) -> str:
-    return value if type(value) is str else str(value)  # Undefined raises here, as in Jinja
-
-
-def _fast_args(env: SandboxedEnvironment, args: list[nodes.Expr]) -> list[Getter] | None:
-    getters = [_fast_path(env, a) for a in args]
-    return None if any(g is None for g in getters) else getters  # type: ignore[return-value]
-
-
-def _fast_call(env: SandboxedEnvironment, node: nodes.Call) -> Getter | None:
-    if node.kwargs or node.dyn_args or node.dyn_kwargs or not isinstance(node.node, nodes.Name):
-        return None
-    name, args = node.node.name, _fast_args(env, node.args)
-    if args is None:
-        return None
-    if name in _CONTEXT_FUNCTIONS:
-        return lambda ctx: ctx[name](*(a(ctx) for a in args))
-    if name in _GLOBAL_FUNCTIONS:
-        function = env.globals[name]
-        return lambda ctx: function(*(a(ctx) for a in args))
-    return None
-
-
-def _fast_getattr(env: SandboxedEnvironment, node: nodes.Getattr) -> Getter | None:
-    inner, attr = _fast_path(env, node.node), node.attr
-    return None if inner is None else (lambda ctx: env.getattr(inner(ctx), attr))
-
-
-def _fast_filter(env: SandboxedEnvironment, node: nodes.Filter) -> Getter | None:
-    if node.node is None or node.kwargs or node.dyn_args or node.dyn_kwargs:
-        return None
-    func = env.filters.get(node.name)
-    if func is None or getattr(func, "jinja_pass_arg", None) is not None:
-        return None  # filters that need the environment or context go through Jinja
-    inner = _fast_path(env, node.node)
-    if inner is None:
-        return None
-    if all(isinstance(a, nodes.Const) for a in node.args):
-        constants = tuple(a.value for a in node.args)
-        return lambda ctx: func(inner(ctx), *constants)
-    args = _fast_args(env, node.args)
-    return None if args is None else (lambda ctx: func(inner(ctx), *(a(ctx) for a in args)))
 
 
 def _expression(env: SandboxedEnvironment, tree: nodes.Template) -> Callable[..., Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import Undefined
@@ -42,7 +43,24 @@ def to_datetime(value: Any, fmt: str = "%Y-%m-%d", *more: str) -> str:
     text = _text(value).strip()
     if not text:
         return ""
-    for candidate in (fmt, *more):
+    return _parse_datetime(text, (fmt, *more))
+
+
+def make_datetime() -> Callable[..., str]:
+    """:func:`to_datetime` with a cache owned by one mapping: a file repeats the same dates on thousands
+    of rows and strptime is the slowest filter (a refused value raises, and exceptions are not cached)."""
+    parse = lru_cache(maxsize=4096)(_parse_datetime)
+
+    def cached_datetime(value: Any, fmt: str = "%Y-%m-%d", *more: str) -> str:
+        text = _text(value).strip()
+        return parse(text, (fmt, *more)) if text else ""
+
+    return cached_datetime
+
+
+def _parse_datetime(text: str, formats: tuple[str, ...]) -> str:
+    fmt, *more = formats
+    for candidate in formats:
         try:
             parsed = datetime.strptime(text, candidate)
         except ValueError:
@@ -196,11 +214,19 @@ def yes_no(value: Any, yes: str = "Y", no: str = "N") -> str:
 def make_lookup(tables: Mapping[str, list[dict[str, str]]]) -> Callable[..., str]:
     """The ``lookup(codelist, key_column, value_column)`` filter bound to one mapping's code lists."""
 
+    indexes: dict[tuple[str, str], dict[str, dict[str, str]]] = {}  # per mapping, built on first use
+
     def lookup(value: Any, codelist: str, key_column: str = "code", value_column: str | None = None) -> str:
         text = _text(value).strip()
-        for row in tables[codelist]:
-            if row.get(key_column) == text:
-                return row.get(value_column or key_column, "")
+        index = indexes.get((codelist, key_column))
+        if index is None:
+            index = {}
+            for entry in tables[codelist]:
+                index.setdefault(entry.get(key_column), entry)  # the first row with a code wins, as in a scan
+            indexes[(codelist, key_column)] = index
+        row = index.get(text)
+        if row is not None:
+            return row.get(value_column or key_column, "")
         raise ValueProblem("MAP-UNKNOWN-CODE", f"the code is not in the code list {codelist!r} (column {key_column})",
                            f"use a code listed in mappings/codelists/{codelist}.csv or add it there", text)
 
@@ -245,6 +271,23 @@ def pluck(rows: Iterable[Any], *keys: str) -> list[Any]:
             value = value[key]
         out.append(value)
     return out
+
+
+def text_filters(builtin: Mapping[str, Callable[..., Any]]) -> dict[str, Callable[..., Any]]:
+    """``trim``, ``upper`` and ``lower`` for text without Jinja's markup-safe conversion (the hot path
+    of every tabular mapping); anything else (a missing value, a number) goes to Jinja's own filter."""
+    trim, upper, lower = builtin["trim"], builtin["upper"], builtin["lower"]
+
+    def fast_trim(value: Any, chars: str | None = None) -> Any:
+        return value.strip(chars) if type(value) is str else trim(value, chars)
+
+    def fast_upper(value: Any) -> Any:
+        return value.upper() if type(value) is str else upper(value)
+
+    def fast_lower(value: Any) -> Any:
+        return value.lower() if type(value) is str else lower(value)
+
+    return {"trim": fast_trim, "upper": fast_upper, "lower": fast_lower}
 
 
 FILTERS: Mapping[str, Callable[..., Any]] = {

@@ -34,7 +34,7 @@ TABULAR = ("csv", "xlsx")
 SEGMENTED = ("x12", "edifact", "fixed")
 COMMON_KEYS = {"document", "direction", "description", "extends", "format", "codelists_dir"}
 INBOUND_KEYS = {"key", "fields", "arrays"}
-TABULAR_KEYS = {"columns", "group_by"}
+TABULAR_KEYS = {"columns", "group_by", "sorted_input"}
 SEGMENT_KEYS = {"loops", "document_loop", "messages"}
 OUTBOUND_KEYS = {"records"}
 ARRAY_KEYS = {"fields", "arrays", "group_by", "when", "loop"}
@@ -102,6 +102,7 @@ class _Compiler:
             **common, columns=self.columns, fields=self._fields(data, "fields", ()),
             arrays=self._arrays(data.get("arrays"), data, ()), key=self._optional_expr(data, "key"),
             group_by=self._optional_expr(data, "group_by"), loops=self._loops(data),
+            sorted_input=self._flag(data, "sorted_input"),
             document_loop=data.get("document_loop"), messages=tuple(str(m) for m in data.get("messages") or ()))
 
     # -- top level -------------------------------------------------------------------------
@@ -155,6 +156,12 @@ class _Compiler:
             self._check_calls(compiled, where)
             self._check_columns(compiled, where)
         return compiled
+
+    def _flag(self, block: LineDict, key: str) -> bool:
+        value = block.get(key, False)
+        if not isinstance(value, bool):
+            raise self.where(block, key).error(f"{key} is true or false")
+        return value
 
     def _optional_expr(self, block: LineDict, key: str) -> Field | None:
         return self._expr(block, key, (key,), key) if key in block else None

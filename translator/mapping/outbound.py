@@ -55,10 +55,21 @@ def _emit(spec: RecordSpec, scope: dict[str, Any], writer: Any, order: Mapping[s
         if spec.when is not None and not _truthy(_value(spec.when, inner, order)):
             continue
         if spec.values:
-            values = {f.path[0]: _text(_value(f, inner, order)) for f in spec.values}
-            writer.write(Record(spec.tag, values))
+            writer.write(Record(spec.tag, _values(spec, inner, order)))
         for child in spec.records:
             _emit(child, inner, writer, order)
+
+
+def _values(spec: RecordSpec, scope: dict[str, Any], order: Mapping[str, Any]) -> dict[str, str]:
+    """The record's values; the common case (text) inline, anything else through :func:`_value`."""
+    values = {}
+    for field in spec.values:
+        try:
+            value = field.evaluate(scope)
+        except Exception:  # noqa: BLE001 - evaluated again by _value, which turns it into a Problem or ""
+            value = _value(field, scope, order)
+        values[field.path[0]] = value if type(value) is str else _text(value)
+    return values
 
 
 def _truthy(value: Any) -> bool:

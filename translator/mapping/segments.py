@@ -35,6 +35,7 @@ class Node:
     segments: list[Record] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
     parent: Node | None = None
+    variables: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     def chain(self) -> list[Node]:
         """This node and its ancestors, innermost first."""
@@ -44,6 +45,15 @@ class Node:
             out.append(node)
             node = node.parent
         return out
+
+    def seg(self, tag: str, qualifier: str | None = None, at: str | None = None) -> Any:
+        return _seg(self, tag, qualifier, at)
+
+    def segs(self, tag: str) -> list[dict[str, str]]:
+        return [r.values for n in self.chain() for r in n.segments if r.tag == tag]
+
+    def every(self, tag: str) -> list[dict[str, str]]:
+        return [r.values for n in [self, *self.walk()] for r in n.segments if r.tag == tag]
 
     def walk(self) -> Iterator[Node]:
         for child in self.children:
@@ -80,19 +90,24 @@ def build_tree(loops: tuple[Loop, ...], segments: list[Record]) -> Node:
     root = Node(None)
     current = root
     by_hl: dict[str, Node] = {}
+    starts = {loop.start for loop in loops}
+    until = {loop.name: loop.until for loop in loops if loop.until}
     for record in segments:
-        loop = _starts(loops, record)
-        if record.tag == "HL":
-            parent = by_hl.get(record.get("HL02"), root)
-            current = Node(loop.name if loop else f"HL:{record.get('HL03')}", [record], parent=parent)
+        tag = record.tag
+        loop = _starts(loops, record) if tag in starts else None
+        if tag == "HL":
+            values = record.values
+            parent = by_hl.get(values.get("HL02", ""), root)
+            current = Node(loop.name if loop else f"HL:{values.get('HL03', '')}", [record], parent=parent)
             parent.children.append(current)
-            by_hl[record.get("HL01")] = current
+            by_hl[values.get("HL01", "")] = current
         elif loop is not None:
             parent = _enclosing(current, loop.within) if loop.within else root
             current = Node(loop.name, [record], parent=parent)
             parent.children.append(current)
         else:
-            current = _close(loops, current, record.tag)
+            if current.parent is not None and (tag in MESSAGE_END or (until and tag in until.get(current.name or "", ()))):
+                current = _close(until, current, tag)
             current.segments.append(record)
     return root
 
@@ -111,27 +126,28 @@ def _enclosing(node: Node, name: str) -> Node:
     return node.chain()[-1]
 
 
-def _close(loops: tuple[Loop, ...], node: Node, tag: str) -> Node:
+def _close(until: dict[str, tuple[str, ...]], node: Node, tag: str) -> Node:
     """Leave every loop that ``tag`` closes (its ``until`` list, or the message trailer)."""
-    until = {loop.name: loop.until for loop in loops}
     while node.parent is not None and (tag in until.get(node.name or "", ()) or tag in MESSAGE_END):
         node = node.parent
     return node
 
 
 def context(node: Node) -> dict[str, Any]:
-    """Variables for expressions in ``node``: first segment per tag, innermost loop winning."""
-    ctx: dict[str, Any] = {}
-    for scope in reversed(node.chain()):
-        seen: set[str] = set()
-        for record in scope.segments:
-            if record.tag not in seen:
-                seen.add(record.tag)
+    """Variables for expressions in ``node``: first segment per tag, innermost loop winning.
+
+    Built once per node (a loop's items and packed items share their item nodes) and never mutated.
+    """
+    if node.variables is None:
+        ctx = dict(context(node.parent)) if node.parent is not None else {}  # its functions are replaced below
+        own: set[str] = set()
+        for record in node.segments:
+            if record.tag not in own:
+                own.add(record.tag)
                 ctx[record.tag] = record.values
-    ctx["seg"] = lambda tag, qualifier=None, at=None: _seg(node, tag, qualifier, at)
-    ctx["segs"] = lambda tag: [r.values for n in node.chain() for r in n.segments if r.tag == tag]
-    ctx["every"] = lambda tag: [r.values for n in [node, *node.walk()] for r in n.segments if r.tag == tag]
-    return ctx
+        ctx["seg"], ctx["segs"], ctx["every"] = node.seg, node.segs, node.every
+        node.variables = ctx
+    return node.variables
 
 
 def _seg(node: Node, tag: str, qualifier: str | None, at: str | None) -> Any:

@@ -69,6 +69,7 @@ class CompiledMapping:
     arrays: tuple[ArraySpec, ...] = ()
     columns: tuple[Column, ...] = ()
     group_by: Field | None = None
+    sorted_input: bool = False      # tabular: rows of one document are adjacent, so stream documents
     key: Field | None = None
     loops: tuple[Loop, ...] = ()
     document_loop: str | None = None

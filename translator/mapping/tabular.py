@@ -52,10 +52,33 @@ def missing_column_problem(column: Column, source: SourceRef) -> Problem:
 
 
 def map_rows(mapping: CompiledMapping, records: Iterable[Record], result: InboundResult) -> Iterator[MappedDocument]:
-    """Group rows into documents (groups keep first-seen order) and build each one."""
-    groups: dict[str, list[Unit]] = {}
-    headers: dict[str, str] | None = None
+    """Group rows into documents (groups keep first-seen order) and build each one.
+
+    Rows are kept until the end of the file, so rows of one PO anywhere in the file make one document;
+    with ``sorted_input: true`` a document is built as soon as its key changes (memory for one
+    document, not the file), and a key that comes back after its rows ended is a problem.
+    """
     keys = MappedDocument(mapping.document, "", {})
+    units = _units(mapping, records, result, keys)
+    if mapping.sorted_input:
+        yield from _adjacent_groups(mapping, units, result)
+        for problem in keys.problems:
+            result.add_problem(problem)
+        return
+    groups: dict[str, list[Unit]] = {}
+    for key, unit in units:
+        groups.setdefault(key, []).append(unit)
+    for problem in keys.problems:
+        result.add_problem(problem)
+    for key, group in groups.items():
+        yield document_from_units(mapping, key, group)
+
+
+def _units(mapping: CompiledMapping, records: Iterable[Record], result: InboundResult,
+           keys: MappedDocument) -> Iterator[tuple[str, Unit]]:
+    """``(group key, unit)`` per row; rows without a key become problems in ``keys``."""
+    headers: dict[str, str] | None = None
+    count = 0
     for record in records:
         if headers is None:
             headers, missing = resolve_headers(mapping.columns, record.source.columns or tuple(record.values))
@@ -63,21 +86,48 @@ def map_rows(mapping: CompiledMapping, records: Iterable[Record], result: Inboun
                 for column in missing:
                     result.add_problem(missing_column_problem(column, record.source))
                 return
-        row = {name: record.values.get(header, "") for name, header in headers.items()}
-        for column in mapping.columns:
-            row.setdefault(column.name, "")
+            names = [(name, header) for name, header in headers.items()]
+            blanks = [c.name for c in mapping.columns if c.name not in headers]
+        values = record.values
+        row = {name: values.get(header, "") for name, header in names}
+        for name in blanks:
+            row[name] = ""
         unit = Unit({"row": row}, record.source, headers=headers)
         before = len(keys.problems)
-        key = evaluate(mapping.group_by, unit, keys, "$", {}) if mapping.group_by else str(len(groups))
+        key = evaluate(mapping.group_by, unit, keys, "$", {}) if mapping.group_by else str(count)
+        count += 1
         if key is SKIP:
             if len(keys.problems) == before:  # empty, rather than broken: say so
                 keys.problems.append(_no_key_problem(mapping, unit))
             continue
-        groups.setdefault(str(key), []).append(unit)
-    for problem in keys.problems:
-        result.add_problem(problem)
-    for key, units in groups.items():
-        yield document_from_units(mapping, key, units)
+        yield str(key), unit
+
+
+def _adjacent_groups(mapping: CompiledMapping, units: Iterator[tuple[str, Unit]],
+                     result: InboundResult) -> Iterator[MappedDocument]:
+    done: set[str] = set()
+    current: str | None = None
+    group: list[Unit] = []
+    for key, unit in units:
+        if key != current:
+            if group:
+                yield document_from_units(mapping, current or "", group)
+                done.add(current or "")
+            if key in done:
+                result.add_problem(_unsorted_problem(mapping, key, unit))
+                current, group = None, []
+                continue
+            current, group = key, []
+        group.append(unit)
+    if group:
+        yield document_from_units(mapping, current or "", group)
+
+
+def _unsorted_problem(mapping: CompiledMapping, key: str, unit: Unit) -> Problem:
+    source = unit.source
+    return Problem(code="MAP-UNSORTED-INPUT", rule=f"rows of {key} appear again after other documents' rows",
+                   file=source.file, sheet=source.sheet, line=source.line, value=key, document=key,
+                   hint=f"sort the file by the grouping column, or remove sorted_input from {mapping.name}")
 
 
 def _no_key_problem(mapping: CompiledMapping, unit: Unit) -> Problem:

@@ -11,13 +11,10 @@ import hashlib
 import os
 from pathlib import Path
 
-TEMPORARY_SUFFIXES = (".part", ".tmp", ".partial", ".crdownload", ".filepart", ".sftp-part", ".swp")
+from translator.fileio import TEMPORARY_SUFFIXES, is_temporary_name
+from translator.fileio import fsync_dir as fsync_directory
 
-
-def is_temporary_name(name: str) -> bool:
-    """True for dot files, Excel lock files (``~$``), and names ending in a temporary suffix."""
-    lower = name.lower()
-    return name.startswith((".", "~$")) or lower.endswith(TEMPORARY_SUFFIXES) or lower.endswith("~")
+__all__ = ["TEMPORARY_SUFFIXES", "file_sha256", "fsync_directory", "is_temporary_name", "safe_remote_name"]
 
 
 def safe_remote_name(name: str) -> str | None:
@@ -38,12 +35,3 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def fsync_directory(directory: Path) -> None:
-    """Make a rename inside ``directory`` durable."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

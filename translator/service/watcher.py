@@ -24,6 +24,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from translator.service.names import is_temporary_name
@@ -100,7 +101,8 @@ class _Handler(FileSystemEventHandler):
 
     def on_moved(self, event: FileSystemEvent) -> None:
         if not event.is_directory:
-            self.tracker.forget(Path(os.fsdecode(event.src_path)))
+            if event.src_path:                      # empty: moved in from an unwatched directory
+                self.tracker.forget(Path(os.fsdecode(event.src_path)))
             self.tracker.observe(Path(os.fsdecode(event.dest_path)), renamed_in=True)
             self.wake.set()
 
@@ -119,6 +121,32 @@ class _Handler(FileSystemEventHandler):
         self.tracker.forget(Path(os.fsdecode(event.src_path)))
 
 
+MOVE_PAIRING_SECONDS = 0.05
+"""How long watchdog holds a "moved out" event to pair it with a "moved in" (its default, 0.5 s, is
+head-of-line: every claim of ours - a rename out of the inbox - would delay the next file's event)."""
+
+
+def _native_observer() -> BaseObserver:
+    """inotify with full events on Linux, so a file ``mv``-ed in from another directory counts as renamed
+    into place (plain inotify reports it as a create, which would wait out the stability interval)."""
+    try:
+        from watchdog.observers.inotify import InotifyFullEmitter, InotifyObserver
+    except Exception:  # noqa: BLE001 - not Linux (or no inotify): the platform's default observer
+        return Observer()
+
+    class PromptEmitter(InotifyFullEmitter):
+        def on_thread_start(self) -> None:
+            super().on_thread_start()
+            queue = getattr(getattr(getattr(self, "_inotify", None), "_move_event_grouper", None), "_queue", None)
+            if queue is not None and hasattr(queue, "delay"):   # watchdog 7 internals; harmless if they move
+                queue.delay = MOVE_PAIRING_SECONDS
+
+    observer = InotifyObserver(generate_full_events=True)
+    if hasattr(observer, "_emitter_class"):
+        observer._emitter_class = PromptEmitter
+    return observer
+
+
 class InboxWatcher:
     """watchdog observer + completeness tracker + periodic rescan over one inbox directory."""
 
@@ -128,7 +156,7 @@ class InboxWatcher:
         self.tracker = CompletenessTracker(self.directory, stable_seconds)
         self.rescan_seconds = rescan_seconds
         self.wake = threading.Event()
-        self._observer = PollingObserver(timeout=1.0) if polling else Observer()
+        self._observer = PollingObserver(timeout=1.0) if polling else _native_observer()
         self._observer.schedule(_Handler(self.tracker, self.wake), str(self.directory), recursive=False)
         self._last_rescan = 0.0
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from sys import intern
 from typing import Any, BinaryIO
 
-from translator.formats import open_binary, source_name
+from translator.formats import open_binary, source_name, stream_start
 from translator.formats.edifact.characters import ASCII_ONLY, SYNTAX_ENCODINGS
 from translator.formats.edifact.envelope import (
     GroupInfo,
@@ -44,6 +44,7 @@ class EdifactReader:
     def __init__(self, source: str | os.PathLike[str] | BinaryIO, options: Mapping[str, Any] | None = None, *,
                  file_name: str | None = None, track_messages: bool = True) -> None:
         self._source = source
+        self._start = stream_start(source)   # an open stream is rewound here on every iteration
         self.options: EdifactOptions = parse_options(options)
         self.file = source_name(source, file_name)
         self.track_messages = track_messages
@@ -87,10 +88,10 @@ class EdifactReader:
         return [m for ic in self.interchanges for m in ic.messages]
 
     def __iter__(self) -> Iterator[Record]:
-        # Iterating again (a path source) starts from scratch rather than doubling what we know.
+        # Iterating again starts from scratch (an open stream is rewound) rather than doubling what we know.
         self.problems, self.interchanges, self.message_count = [], [], 0
         self._reset_state()
-        with open_binary(self._source) as stream:
+        with open_binary(self._source, self._start) as stream:
             self._tok = Tokenizer(stream, self.options.chunk_size, self._tokenizer_problem)
             yield from self._records(self._tok)
             self._finish()

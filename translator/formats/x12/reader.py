@@ -13,8 +13,8 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
-from translator.formats import source_name
-from translator.formats.x12.ack997 import Acknowledger
+from translator.formats import source_name, stream_start
+from translator.formats.x12.ack997 import Acknowledger, acknowledgement_options
 from translator.formats.x12.delimiters import Delimiters
 from translator.formats.x12.envelope import EnvelopeChecker, is_segment_id
 from translator.formats.x12.model import Interchange, TransactionSet
@@ -52,6 +52,7 @@ class Reader:
     def __init__(self, source: str | os.PathLike[str] | BinaryIO, options: X12Options,
                  file_name: str | None) -> None:
         self._source = source
+        self._start = stream_start(source)
         self.options = options
         self.file_name = source_name(source, file_name)
         self.problems: list[Problem] = []
@@ -64,11 +65,26 @@ class Reader:
     def _open(self) -> contextlib.AbstractContextManager[BinaryIO]:
         if isinstance(self._source, str | os.PathLike):
             return open(self._source, "rb")  # noqa: SIM115
+        if self._start is not None:
+            self._source.seek(self._start)   # a second pass over an open stream starts over
         return contextlib.nullcontext(self._source)
 
     def acknowledger(self) -> Acknowledger:
         """An :class:`~.ack997.Acknowledger` for what was read (iterate to the end first)."""
         return Acknowledger(self)
+
+    def acknowledgement_records(self) -> list[Record] | None:
+        """997 records for everything read (iterate to the end first); None when no interchange was
+        identified. Write them with :meth:`acknowledgement_options` (sender and receiver swapped)."""
+        if not self.interchanges:
+            return None
+        return self.acknowledger().records()
+
+    def acknowledgement_options(self, base: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Writer options (a dict over ``base``) for the 997 answering the first interchange."""
+        if not self.interchanges:
+            return dict(base or {})
+        return acknowledgement_options(self.interchanges[0], base)
 
     def transaction_sets(self) -> Iterator[TransactionSet]:
         """Every transaction set read so far (closed by SE or found truncated), in file order."""
