@@ -139,3 +139,16 @@ def test_resend_uncertain_opts_into_retrying_submissions(fake: FakeAmazon, make_
 def test_5xx_on_a_submission_is_retried_because_the_server_answered(fake: FakeAmazon, client: SpApiClient) -> None:
     fake.script("submitInvoice", Answer(500, {"errors": [{"code": "InternalFailure", "message": "x"}]}), ACCEPTED)
     assert client.submit_invoices([{"invoiceNumber": "I1"}]) == ["tx-1"]
+
+
+def test_a_dead_token_endpoint_is_retried_once_per_budget_not_once_per_request_attempt(
+        fake: FakeAmazon, make_client) -> None:
+    """The LWA fetch has its own retry budget; the request loop must not multiply it."""
+    client = make_client(max_attempts=3)
+    refused = requests.ConnectionError("connection refused")
+    fake.token_answers.extend([Answer(0, None, raise_=refused)] * 20)
+    with pytest.raises(RetriableError):
+        client.get_transaction_status("t1")
+    token_calls = [s for s in fake.requests if s.path == "/auth/o2/token"]
+    assert len(token_calls) <= 3
+    assert fake.calls("getTransactionStatus") == []

@@ -71,8 +71,10 @@ def _wait_for_port(port: int, timeout: float = 10.0) -> None:
     raise RuntimeError(f"sshd did not start on port {port}")
 
 
-def start_openssh(base: Path, port: int | None = None, host_keys: list[Path] | None = None) -> SftpServer:
-    """Start a private sshd as the current (root) user; key authentication only."""
+def start_openssh(base: Path, port: int | None = None, host_keys: list[Path] | None = None,
+                  password_user: str | None = None) -> SftpServer:
+    """Start a private sshd as the current (root) user; key authentication only, except for
+    ``password_user`` (SFTP only, password allowed) when given."""
     assert SSHD is not None
     base.mkdir(parents=True, exist_ok=True)
     port = port or _free_port()
@@ -90,7 +92,8 @@ def start_openssh(base: Path, port: int | None = None, host_keys: list[Path] | N
         f"Port {port}", "ListenAddress 127.0.0.1", *[f"HostKey {k}" for k in host_keys],
         f"AuthorizedKeysFile {base / 'authorized_keys'}", "PasswordAuthentication no",
         "PermitRootLogin prohibit-password", "StrictModes no", "UsePAM no", f"PidFile {base / 'sshd.pid'}",
-        "Subsystem sftp internal-sftp", "LogLevel ERROR", ""]))
+        "Subsystem sftp internal-sftp", "LogLevel ERROR",
+        *_password_match(password_user), ""]))
     process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stderr=subprocess.DEVNULL)
     _wait_for_port(port)
     known_hosts = base / "known_hosts"
@@ -103,7 +106,31 @@ def start_openssh(base: Path, port: int | None = None, host_keys: list[Path] | N
                       tuple(host_keys), process)
 
 
-def _start_asyncssh(base: Path) -> tuple[SftpServer, callable]:
+def _password_match(user: str | None) -> list[str]:
+    """An sshd_config ``Match`` block (it must come last) allowing passwords for ``user`` only."""
+    if user is None:
+        return []
+    return [f"Match User {user}", "    PasswordAuthentication yes", "    ForceCommand internal-sftp"]
+
+
+def _password_server_factory(asyncssh, username: str, password: str):  # type: ignore[no-untyped-def]
+    """An asyncssh server class that accepts exactly one user name and password (and no keys)."""
+
+    class PasswordServer(asyncssh.SSHServer):  # type: ignore[misc, name-defined]
+        def begin_auth(self, _username: str) -> bool:
+            return True
+
+        def password_auth_supported(self) -> bool:
+            return True
+
+        def validate_password(self, name: str, given: str) -> bool:
+            return name == username and given == password
+
+    return PasswordServer
+
+
+def _start_asyncssh(base: Path, login: tuple[str, str] | None = None) -> tuple[SftpServer, callable]:
+    """The in-process fallback; ``login`` = (user, password) makes it accept only that password."""
     asyncssh = pytest.importorskip("asyncssh")
     base.mkdir(parents=True, exist_ok=True)
     client_key = base / "client_ed25519"
@@ -115,9 +142,10 @@ def _start_asyncssh(base: Path) -> tuple[SftpServer, callable]:
     thread.start()
 
     async def listen():  # type: ignore[no-untyped-def]
-        return await asyncssh.listen(
-            "127.0.0.1", 0, server_host_keys=[str(host_key_path)],
-            authorized_client_keys=str(client_key) + ".pub", sftp_factory=True)
+        auth = ({"server_factory": _password_server_factory(asyncssh, *login)} if login
+                else {"authorized_client_keys": str(client_key) + ".pub"})
+        return await asyncssh.listen("127.0.0.1", 0, server_host_keys=[str(host_key_path)],
+                                     sftp_factory=True, **auth)
 
     server = asyncio.run_coroutine_threadsafe(listen(), loop).result(10)
     port = server.sockets[0].getsockname()[1]
@@ -131,7 +159,8 @@ def _start_asyncssh(base: Path) -> tuple[SftpServer, callable]:
         asyncio.run_coroutine_threadsafe(server.wait_closed(), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)
 
-    return (SftpServer("asyncssh", "127.0.0.1", port, os.environ.get("USER", "tester"), client_key,
+    user = login[0] if login else os.environ.get("USER", "tester")
+    return (SftpServer("asyncssh", "127.0.0.1", port, user, client_key,
                        known_hosts, root, (host_key_path,)), stop)
 
 
@@ -150,6 +179,106 @@ def sftp_server(tmp_path: Path) -> Iterator[SftpServer]:
     server, stop = _start_asyncssh(tmp_path / "asyncssh")
     try:
         yield server
+    finally:
+        stop()
+
+
+# ------------------------------------------------------------------------- password authentication
+
+PASSWORD_USER = "translator-sftp"
+PASSWORD_STATE = Path("/var/lib/translator-test")   # the user's home and its password file (root only)
+
+
+@dataclass(frozen=True)
+class PasswordLogin:
+    username: str
+    password: str
+    home: Path
+
+
+def _run_quiet(*command: str, stdin: str | None = None) -> None:
+    subprocess.run(command, input=stdin, text=True, check=True, capture_output=True)
+
+
+def ensure_password_user() -> PasswordLogin:
+    """Create (once, idempotently) the system user ``translator-sftp`` with a random password.
+
+    root only (raises otherwise). The password is random on first use and kept in a root-only file
+    beside the home; an existing user is reused and its password reset to that file's (so parallel
+    test sessions agree). ``.ci/run`` pre-creates the user too.
+    """
+    missing = [tool for tool in ("useradd", "chpasswd") if shutil.which(tool) is None]
+    if os.geteuid() != 0 or missing:
+        raise RuntimeError(f"cannot create the SFTP password user: need root and {', '.join(missing) or 'tools'}")
+    import fcntl
+
+    PASSWORD_STATE.mkdir(mode=0o755, parents=True, exist_ok=True)
+    with open(PASSWORD_STATE / "lock", "w") as lock:   # test sessions run in parallel on one machine
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _create_or_reset(PASSWORD_STATE / "home")
+
+
+def _create_or_reset(home: Path) -> PasswordLogin:
+    import pwd
+    import secrets
+
+    try:
+        pwd.getpwnam(PASSWORD_USER)
+    except KeyError:
+        shell = shutil.which("nologin") or "/bin/false"
+        _run_quiet("useradd", "--system", "--home-dir", str(home), "--shell", shell, PASSWORD_USER)
+    home.mkdir(exist_ok=True)
+    shutil.chown(home, PASSWORD_USER)
+    secret_file = PASSWORD_STATE / "password"
+    secret_file.touch(mode=0o600)
+    secret_file.chmod(0o600)
+    password = secret_file.read_text().strip()
+    if len(password) < 20:                       # first use: a random one; later sessions re-apply it
+        password = secrets.token_urlsafe(24)
+        secret_file.write_text(password + "\n")
+    _run_quiet("chpasswd", stdin=f"{PASSWORD_USER}:{password}\n")
+    return PasswordLogin(PASSWORD_USER, password, home)
+
+
+@pytest.fixture(scope="session")
+def password_login() -> PasswordLogin | None:
+    """The password user for the real sshd; None when the fallback server must be used."""
+    if SSHD is None or os.geteuid() != 0:
+        return None
+    try:
+        return ensure_password_user()
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must test SFTP password authentication against the real sshd: {exc}")
+        return None
+
+
+@pytest.fixture
+def password_sftp_server(tmp_path: Path, password_login: PasswordLogin | None) -> Iterator[tuple[SftpServer, str]]:
+    """An SFTP server that accepts ``translator-sftp`` with a password: (server, password).
+
+    Its ``root`` is a fresh directory owned by that user in its home (the pytest temp dir is root-only).
+    """
+    if password_login is not None:
+        server = start_openssh(tmp_path / "sshd", password_user=password_login.username)
+        import tempfile
+
+        root = Path(tempfile.mkdtemp(prefix=f"{tmp_path.name}-", dir=password_login.home))
+        root.chmod(0o755)
+        shutil.chown(root, password_login.username)
+        server.username, server.root = password_login.username, root
+        try:
+            yield server, password_login.password
+        finally:
+            server.stop()
+            shutil.rmtree(root, ignore_errors=True)
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI must test SFTP password authentication against a real OpenSSH sshd (run as root)")
+    password = "fallback-" + os.urandom(8).hex()
+    server, stop = _start_asyncssh(tmp_path / "asyncssh", (PASSWORD_USER, password))
+    try:
+        yield server, password
     finally:
         stop()
 

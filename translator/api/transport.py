@@ -86,8 +86,11 @@ class Transport:
         while True:
             attempt += 1
             self.limiter.acquire(op)
+            # The token is fetched outside the retry below: LWA and RDT requests have their own retry
+            # budget, and nesting the two loops would multiply attempts against a dead endpoint.
+            token = auth.token_for(op)
             try:
-                response = self._exchange(op, auth, url, params, body, attempt)
+                response = self._exchange(op, token, url, params, body, attempt)
             except TransportError as exc:
                 if exc.maybe_sent and not (op.idempotent or self._resend_uncertain):
                     raise SubmissionUncertain(f"{exc} - {op.name} may have reached Amazon; check the "
@@ -110,10 +113,10 @@ class Transport:
                 raise self._failure(op, response, attempt)
             self._sleep(self._backoff(op, response, attempt))
 
-    def _exchange(self, op: Operation, auth: Authorizer, url: str, params: dict[str, str] | None,
+    def _exchange(self, op: Operation, token: str, url: str, params: dict[str, str] | None,
                   body: Any, attempt: int) -> requests.Response:
         headers = {
-            "x-amz-access-token": auth.token_for(op),
+            "x-amz-access-token": token,
             "x-amz-date": datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"),
             "user-agent": self._user_agent,
             "accept": "application/json",

@@ -99,6 +99,8 @@ class ServiceConfig:
     sftp_every: float = 60.0
     status_every: float = 60.0        # health line at least this often
     pull_on_start: bool = True
+    api_max_attempts: int = 2         # the service's API calls give up fast; the next cycle retries
+    api_max_delay: float = 2.0        # longest backoff between those attempts
 
 
 @dataclass(frozen=True)
@@ -315,7 +317,8 @@ def parse_duration(value: Any, where: str) -> float:
     return sum(float(n) * DURATION_UNITS[u] for n, u in parts)
 
 
-SERVICE_DURATIONS = ("stable_seconds", "rescan_seconds", "pull_every", "poll_every", "sftp_every", "status_every")
+SERVICE_DURATIONS = ("stable_seconds", "rescan_seconds", "pull_every", "poll_every", "sftp_every", "status_every",
+                     "api_max_delay")
 
 
 def _service(data: dict[str, Any]) -> ServiceConfig:
@@ -325,6 +328,10 @@ def _service(data: dict[str, Any]) -> ServiceConfig:
     for flag in ("polling_observer", "pull_on_start"):
         if flag in t:
             values[flag] = _typed(t, "service", flag, bool, getattr(ServiceConfig, flag))
+    if "api_max_attempts" in t:
+        values["api_max_attempts"] = _typed(t, "service", "api_max_attempts", int, 2)
+        if values["api_max_attempts"] < 1:
+            raise ConfigError("[service] api_max_attempts must be at least 1")
     if values.get("pull_every", 1.0) <= 0:
         raise ConfigError("[service] pull_every must be longer than 0 (Amazon recommends at least hourly)")
     return ServiceConfig(**values)

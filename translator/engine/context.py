@@ -73,8 +73,14 @@ class Engine:
         self.close()
 
 
-def client_factory(config: Config, endpoint: str | None = None, session: Any = None) -> Callable[[], Any]:
-    """A function building the SP-API client for ``config`` (``endpoint`` overrides ``[api]``)."""
+def client_factory(config: Config, endpoint: str | None = None, session: Any = None, *,
+                   max_attempts: int | None = None, max_delay: float | None = None) -> Callable[[], Any]:
+    """A function building the SP-API client for ``config`` (``endpoint`` overrides ``[api]``).
+
+    ``max_attempts``/``max_delay`` bound the client's retries (None: the client's defaults); the
+    service passes small values so an unreachable API costs one cycle seconds, not minutes.
+    """
+    retry = {k: v for k, v in (("max_attempts", max_attempts), ("max_delay", max_delay)) if v is not None}
 
     def build() -> Any:
         from translator.api.client import SpApiClient
@@ -86,15 +92,17 @@ def client_factory(config: Config, endpoint: str | None = None, session: Any = N
         credentials = load_credentials(config, resolved)
         versions = {api: getattr(config.api, attr) for api, attr in API_VERSION_KEYS.items()}
         return SpApiClient(resolved, credentials, session=session, versions=versions,
-                           rate_overrides=config.api.rates or None, batch_size=config.api.batch_size)
+                           rate_overrides=config.api.rates or None, batch_size=config.api.batch_size, **retry)
 
     return build
 
 
 def open_engine(config: Config, *, endpoint: str | None = None, session: Any = None,
-                clock: Callable[[], datetime] = utcnow) -> Engine:
-    """Open the store of ``config`` and prepare (lazily) the API client."""
+                clock: Callable[[], datetime] = utcnow, max_attempts: int | None = None,
+                max_delay: float | None = None) -> Engine:
+    """Open the store of ``config`` and prepare (lazily) the API client (retry bounds: see client_factory)."""
     for folder in config.folders.all():
         folder.mkdir(parents=True, exist_ok=True)
     store = Store(config.database_path, clock=clock)
-    return Engine(config, store, client_factory(config, endpoint, session), clock)
+    factory = client_factory(config, endpoint, session, max_attempts=max_attempts, max_delay=max_delay)
+    return Engine(config, store, factory, clock)

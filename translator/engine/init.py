@@ -94,6 +94,8 @@ replace_delimiters = " "        # a title with a delimiter character (e.g. a new
 # poll_every = 2                # transaction polling (default: [timing] poll_interval)
 # sftp_every = "1m"
 # status_every = "1m"           # health line in the log at least this often
+# api_max_attempts = 2          # API calls in translator run give up fast; the next cycle retries
+# api_max_delay = "2s"
 
 # One [[sftp]] table per partner (or per remote account). Host keys are checked strictly against
 # known_hosts; pin a new server with: ssh-keyscan -p PORT HOST >> known_hosts (after checking the fingerprint).

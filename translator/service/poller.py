@@ -23,6 +23,12 @@ from translator.service import steps
 log = logging.getLogger("translator.service")
 
 
+def api_retry(config: Config) -> dict[str, Any]:
+    """Retry bounds for the service's API clients: a down API must cost a cycle seconds, not minutes,
+    so a stop request is honoured quickly; the schedule retries on the next cycle anyway."""
+    return {"max_attempts": config.service.api_max_attempts, "max_delay": config.service.api_max_delay}
+
+
 class PollWorker:
     """Polls every ``interval`` seconds until ``stop`` is set; ``processing`` feeds the health line."""
 
@@ -49,7 +55,8 @@ class PollWorker:
             self._thread.join(timeout)
 
     def _loop(self) -> None:
-        with open_engine(self.config, endpoint=self.endpoint, session=self.session) as engine:
+        with open_engine(self.config, endpoint=self.endpoint, session=self.session,
+                         **api_retry(self.config)) as engine:
             engine.progress = lambda message: log.debug("%s", message)
             while not self.stop.is_set():
                 self.poll_once(engine)

@@ -29,7 +29,7 @@ from translator.engine.config import Config
 from translator.engine.context import Engine, open_engine
 from translator.errors import TranslatorError
 from translator.service import steps
-from translator.service.poller import PollWorker
+from translator.service.poller import PollWorker, api_retry
 from translator.service.schedule import Every
 from translator.service.sync import SftpSync
 from translator.service.watcher import InboxWatcher
@@ -66,7 +66,8 @@ class Health:
         sftp = "; ".join(f"{name} {state}" for name, state in sorted(self.sftp.items())) or "off"
         return (f"health: files seen {self.files_seen}, pushed {self.files_pushed}, documents submitted "
                 f"{self.submitted}, waiting {self.waiting}, transactions pending {self.transactions_pending}, "
-                f"last pull {self.last_pull or 'never'}, sftp {sftp}, errors {self.errors}")
+                f"last pull {self.last_pull or 'never'}, sftp {sftp}, errors {self.errors}"
+                + (f" (last: {self.last_error})" if self.last_error else ""))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -249,7 +250,7 @@ def run_service(config: Config, *, endpoint: str | None = None, session: Any = N
     A second instance on the same directory fails here with the PID of the one that holds the lock.
     """
     with exclusive_lock(config.base_dir):
-        engine = open_engine(intake_config(config), endpoint=endpoint, session=session)
+        engine = open_engine(intake_config(config), endpoint=endpoint, session=session, **api_retry(config))
         with engine:
             service = Service(engine, stop=stop, endpoint=endpoint, session=session, config=config)
             if on_start is not None:
