@@ -15,7 +15,7 @@ from typing import Any
 
 from jinja2.exceptions import SecurityError, UndefinedError
 
-from translator.mapping.expressions import Field, convert
+from translator.mapping.expressions import Field, MissingValue, convert
 from translator.mapping.filters import ValueProblem
 from translator.mapping.results import MappedDocument, locate, set_path
 from translator.mapping.spec import ArraySpec
@@ -130,34 +130,46 @@ def group_fields(fields: Sequence[Field], units: Sequence[Unit], doc: MappedDocu
     first = head.context
     many = len(units) > 1
     for spec in fields:
-        if not extra and spec.reads_rows:  # the group's rows, built once, only when a field reads them
+        evaluate_, plain, key, key2, reads_rows = spec.plan
+        if reads_rows and not extra:  # the group's rows, built once, only when a field reads them
             extra = {"rows": [u.context.get("row", u.context) for u in units]}
             first = {**head.context, **extra}
         try:  # the happy path inline; any failure is evaluated again by evaluate(), which locates it
-            value = spec.evaluate(first)
+            value = evaluate_(first)
+            if type(value) is MissingValue and spec.optional:
+                continue  # what evaluate() concludes for a missing optional value, without the exception
             if value is None or value == "":
                 continue
-            if spec.type != "string" or type(value) is not str:
+            if not plain or type(value) is not str:
                 value = convert(value, spec)
         except _FAILURES:
             value = evaluate(spec, head, doc, prefix, extra, first)
             if value is SKIP:
                 continue
-        path = spec.path
-        if len(path) == 1:
-            target[path[0]] = value
+        if key2 is not None:
+            inner = target.get(key)
+            if inner is None:
+                inner = target[key] = {}
+            inner[key2] = value
+        elif key is not None:
+            target[key] = value
         else:
-            set_path(target, path, value)
-        if many and not spec.reads_rows:
+            set_path(target, spec.path, value)
+        if many and not reads_rows:
             _check_agreement(spec, units, value, doc, prefix, extra)
 
 
 def _check_agreement(spec: Field, units: Sequence[Unit], value: Any, doc: MappedDocument, prefix: str,
                      extra: dict[str, Any]) -> None:
-    same = _same_columns(spec, units[0])
+    columns, wanted = _same_columns(spec, units[0])
     for unit in units[1:]:
-        if same is not None and same(unit):
-            continue  # same inputs, same value: no need to evaluate again
+        if columns is not None:  # same inputs, same value: no need to evaluate again
+            row = unit.context["row"]
+            for column, expected in zip(columns, wanted, strict=True):
+                if row.get(column) != expected:
+                    break
+            else:
+                continue
         other = evaluate(spec, unit, doc, prefix, extra)
         if other is not SKIP and other != value:
             first = units[0].source.line or units[0].source.segment
@@ -168,13 +180,13 @@ def _check_agreement(spec: Field, units: Sequence[Unit], value: Any, doc: Mapped
             return
 
 
-def _same_columns(spec: Field, head: Unit) -> Any:
-    """A test "this row has the same values as ``head`` in every column ``spec`` reads", or None."""
+def _same_columns(spec: Field, head: Unit) -> tuple[tuple[str, ...] | None, list[Any]]:
+    """The columns ``spec`` reads and ``head``'s values in them, when the value depends on nothing else
+    (a row equal to ``head`` in those columns gives the same value); ``(None, [])`` otherwise."""
     row = head.context.get("row")
     if row is None or not spec.row_only:
-        return None
-    wanted = [(c, row.get(c)) for c in spec.row_columns]
-    return lambda unit: all(unit.context["row"].get(c) == v for c, v in wanted)
+        return None, []
+    return spec.row_columns, [row.get(c) for c in spec.row_columns]
 
 
 def build_element(fields: Sequence[Field], arrays: Sequence[ArraySpec], units: Sequence[Unit],
@@ -184,11 +196,12 @@ def build_element(fields: Sequence[Field], arrays: Sequence[ArraySpec], units: S
     doc.field_sources.setdefault(prefix, units[0].source)
     group_fields(fields, units, doc, prefix, element)
     for array in arrays:
-        children = [u for unit in _children(array, units) for u in [unit] if _wanted(array, u, doc, prefix)]
-        groups = list(_groups(array, children, doc, prefix))
-        name = ".".join(array.path)
-        items = [build_element(array.fields, array.arrays, group, doc, f"{prefix}.{name}[{i}]")
-                 for i, group in enumerate(groups)]
+        children = _children(array, units)
+        if array.when is not None:
+            children = [u for u in children if _wanted(array, u, doc, prefix)]
+        groups = [[u] for u in children] if array.group_by is None else list(_groups(array, children, doc, prefix))
+        at = f"{prefix}.{array.dotted}["
+        items = [build_element(array.fields, array.arrays, group, doc, f"{at}{i}]") for i, group in enumerate(groups)]
         if items:
             set_path(element, array.path, items)
     return element
@@ -197,8 +210,7 @@ def build_element(fields: Sequence[Field], arrays: Sequence[ArraySpec], units: S
 def _children(array: ArraySpec, units: Sequence[Unit]) -> list[Unit]:
     if array.loop is None:
         return list(units)
-    from translator.mapping.segments import loop_units
-    return loop_units(units[0], array.loop)
+    return units[0].node.loop_units(array.loop)
 
 
 def _wanted(array: ArraySpec, unit: Unit, doc: MappedDocument, prefix: str) -> bool:

@@ -71,6 +71,15 @@ class Field:
         """Whether the expression reads ``rows`` (the whole group), which needs the group's row list."""
         return "rows" in self.names
 
+    @cached_property
+    def plan(self) -> tuple[Callable[[Mapping[str, Any]], Any], bool, str | None, str | None, bool]:
+        """``(evaluate, is plain string, first key, second key or None, reads rows)``: what the build loop
+        needs per value, in one attribute read (the loop runs once per field per row or segment loop).
+        The keys are None for paths deeper than two (``a.b.c``), which go through ``set_path``."""
+        path = self.path
+        first, second = (path[0], None) if len(path) == 1 else (path[0], path[1]) if len(path) == 2 else (None, None)
+        return self.evaluate, self.type == "string", first, second, self.reads_rows
+
 
 class MissingValue(ChainableUndefined, StrictUndefined):
     """Undefined that chains (``seg('REF', 'PO').REF02 | default(x)`` works) but refuses to become text,

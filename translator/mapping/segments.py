@@ -53,12 +53,28 @@ class Node:
         return [r.values for n in self.chain() for r in n.segments if r.tag == tag]
 
     def every(self, tag: str) -> list[dict[str, str]]:
-        return [r.values for n in [self, *self.walk()] for r in n.segments if r.tag == tag]
+        return [r.values for n in [self, *self.descendants()] for r in n.segments if r.tag == tag]
 
     def walk(self) -> Iterator[Node]:
-        for child in self.children:
-            yield child
-            yield from child.walk()
+        return iter(self.descendants())
+
+    def loop_units(self, name: str) -> list[Unit]:
+        """Units of loop ``name`` inside this node (see :func:`loop_units`)."""
+        found = [n for n in self.descendants() if n.name == name]
+        if not found:
+            found = [n for n in self.chain()[1:] if n.name == name][:1]
+        return [unit_for(n) for n in found]
+
+    def descendants(self) -> list[Node]:
+        """Every node below this one, depth first in document order (a list: no recursive generators)."""
+        out: list[Node] = []
+        stack = self.children[::-1]
+        while stack:
+            node = stack.pop()
+            out.append(node)
+            if node.children:
+                stack.extend(node.children[::-1])
+        return out
 
 
 def messages(records: Iterable[Record]) -> Iterator[list[Record]]:
@@ -85,16 +101,19 @@ def message_type(segments: list[Record]) -> str:
     return ""
 
 
-def build_tree(loops: tuple[Loop, ...], segments: list[Record]) -> Node:
-    """The loop tree of one message."""
+def build_tree(loops: tuple[Loop, ...], segments: list[Record], starts: LoopStarts | None = None) -> Node:
+    """The loop tree of one message (``starts``: :func:`loop_starts` of ``loops``, built once per file)."""
     root = Node(None)
     current = root
     by_hl: dict[str, Node] = {}
-    starts = {loop.start for loop in loops}
-    until = {loop.name: loop.until for loop in loops if loop.until}
+    by_level, default, until = starts or loop_starts(loops)
     for record in segments:
         tag = record.tag
-        loop = _starts(loops, record) if tag in starts else None
+        if tag in default:
+            loop = by_level.get((tag, record.values.get("HL03", ""))) if by_level else None
+            loop = loop or default[tag]
+        else:
+            loop = None
         if tag == "HL":
             values = record.values
             parent = by_hl.get(values.get("HL02", ""), root)
@@ -110,6 +129,30 @@ def build_tree(loops: tuple[Loop, ...], segments: list[Record]) -> Node:
                 current = _close(until, current, tag)
             current.segments.append(record)
     return root
+
+
+LoopStarts = tuple[dict[tuple[str, str], Loop], dict[str, Loop | None], dict[str, tuple[str, ...]]]
+
+
+def loop_starts(loops: tuple[Loop, ...]) -> LoopStarts:
+    """Which loop a segment opens, as lookups: ``(tag, HL03) -> loop`` for the levels the loops name, and
+    ``tag -> loop`` for any other HL03 (the first loop without a level, or None). Same answer as
+    :func:`_starts` (the first declared loop that matches), without scanning the loops per segment.
+    The third part is each loop's ``until`` tags, by loop name."""
+    by_level: dict[tuple[str, str], Loop] = {}
+    default: dict[str, Loop | None] = {}
+    for loop in loops:
+        default.setdefault(loop.start, None)
+        if loop.hl_level is None:
+            if default[loop.start] is None:
+                default[loop.start] = loop
+        elif (loop.start, loop.hl_level) not in by_level:
+            by_level[(loop.start, loop.hl_level)] = loop
+    for (tag, level), loop in list(by_level.items()):  # a level-less loop declared earlier wins
+        first = default[tag]
+        if first is not None and loops.index(first) < loops.index(loop):
+            by_level[(tag, level)] = first
+    return by_level, default, {loop.name: loop.until for loop in loops if loop.until}
 
 
 def _starts(loops: tuple[Loop, ...], record: Record) -> Loop | None:
@@ -182,15 +225,12 @@ def loop_units(unit: Unit, name: str) -> list[Unit]:
 
     The fallback is what makes Amazon's Order/Item/Pack 856 work: a pack's packed item is its parent.
     """
-    node: Node = unit.node
-    found = [n for n in node.walk() if n.name == name]
-    if not found:
-        found = [n for n in node.chain()[1:] if n.name == name][:1]
-    return [unit_for(n) for n in found]
+    return unit.node.loop_units(name)
 
 
 def map_segments(mapping: CompiledMapping, records: Iterable[Record], result: InboundResult) -> Iterator[MappedDocument]:
     """One document per message, or per ``document_loop`` node."""
+    starts = loop_starts(mapping.loops)
     for segments in messages(records):
         kind = message_type(segments)
         if segments[0].tag in MESSAGE_START and segments[-1].tag not in MESSAGE_END:
@@ -199,12 +239,12 @@ def map_segments(mapping: CompiledMapping, records: Iterable[Record], result: In
         if mapping.messages and kind not in mapping.messages:
             result.add_problem(_wrong_message(mapping, segments[0], kind))
             continue
-        root = build_tree(mapping.loops, segments)
-        nodes = [n for n in root.walk() if n.name == mapping.document_loop] if mapping.document_loop else [root]
+        root = build_tree(mapping.loops, segments, starts)
+        nodes = [n for n in root.descendants() if n.name == mapping.document_loop] if mapping.document_loop else [root]
         for node in nodes:
             unit = unit_for(node)
             doc = document_from_units(mapping, "", [unit])
-            doc.sources = [r.source for n in [node, *node.walk()] for r in n.segments]
+            doc.sources = [r.source for n in [node, *node.descendants()] for r in n.segments]
             if not doc.key:
                 doc.key = default_key(doc.item)
                 doc.problems = [p.located(document=doc.key) for p in doc.problems]

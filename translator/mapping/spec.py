@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from translator.mapping.expressions import Field, Where
@@ -39,6 +40,11 @@ class ArraySpec:
     group_by: Field | None = None
     when: Field | None = None
     loop: str | None = None
+
+    @cached_property
+    def dotted(self) -> str:
+        """The array's JSON path below its parent (``items``, ``details.lines``), for problem locations."""
+        return ".".join(self.path)
 
 
 @dataclass(frozen=True)
