@@ -25,6 +25,7 @@ from translator.engine.config import load_config
 from translator.engine.context import Engine, open_engine
 from translator.engine.init import init_directory
 from translator.engine.store import OPEN_STATES
+from translator.problems import Problem
 
 PASS_PAUSE = 0.5
 ROUND_TIMEOUT = 90.0
@@ -207,7 +208,7 @@ def _report(engine: Engine, plans: list[erp_simulator.OrderPlan], report: DemoRe
     for row in engine.store.documents("state IN ('rejected','failure','needs-reconcile')"):
         problems = json.loads(row["problems"])
         codes = {p.get("code") for p in problems}
-        text = "; ".join(f"[{p.get('code')}] {p.get('rule')}" for p in problems) or row["detail"] or "?"
+        text = "; ".join(Problem(**p).render() for p in problems) or row["detail"] or "?"
         line = f"{row['kind']} {row['key']}: {row['state']} - {text}"
         (report.rejections if codes and codes <= EXPECTED_REJECTIONS else report.unexpected).append(line)
     try:
