@@ -9,6 +9,7 @@ it: exactly one of several competing processes wins the rename, the others see i
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -103,3 +104,12 @@ def is_temporary_name(name: str) -> bool:
     """Names that are still being written by someone: ours, editors' (``~``, ``.swp``), Excel's lock
     files (``~$``), SFTP clients' (``.filepart``, ``.sftp-part``), browsers', and dot files."""
     return name.startswith((".", "~$")) or name.lower().endswith(TEMPORARY_SUFFIXES)
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """Hex SHA-256 of a file, read in chunks (constant memory): the identity of a dropped or delivered file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -7,7 +7,6 @@ engine's own tests independent of the mapping language; the end-to-end tests use
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import requests
 
 from translator.engine.config import load_config
 from translator.engine.context import open_engine
+from translator.mapping.results import MappedDocument
 from translator.problems import Problem
 from translator.records import SourceRef
 
@@ -43,18 +43,8 @@ mapping = "mappings/any.jsonl.yaml"
 """
 
 
-@dataclass
-class FakeDocument:
-    kind: str
-    key: str
-    item: dict[str, Any]
-    sources: list[SourceRef] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    field_sources: dict[str, SourceRef] = field(default_factory=dict)
-
-
 class FakeResult:
-    def __init__(self, documents: list[FakeDocument]) -> None:
+    def __init__(self, documents: list[MappedDocument]) -> None:
         self.documents = documents
         self.problems: list[Problem] = []
 
@@ -72,7 +62,7 @@ class JsonLinesMapping:
         docs = []
         for number, line in enumerate(source.read().decode().splitlines(), start=1):
             data = json.loads(line)
-            docs.append(FakeDocument(data["kind"], data["key"], data["item"], [SourceRef(file=file_name, line=number)]))
+            docs.append(MappedDocument(data["kind"], data["key"], data["item"], [SourceRef(file=file_name, line=number)]))
         return FakeResult(docs)
 
     def write(self, orders, target, *, context=None) -> int:

@@ -1,55 +1,30 @@
 """Every answer the sandbox serves validates against the official model's response schema.
 
-The Swagger 2.0 definitions are turned into JSON Schema here, in the test (never copied into the
-repo), and made strict: an object may hold only the properties its definition names.
+The Swagger 2.0 definitions are turned into strict JSON Schema by ``tests/integration/models.py`` (read
+from ``../shared`` at test time, never copied into the repo).
 """
 
 from __future__ import annotations
 
 import json
-from functools import cache
 from pathlib import Path
 
 import pytest
 from jsonschema import Draft4Validator
 
+from tests.integration.models import MODEL_FILES
+from tests.integration.models import model as strict_model
 from tests.sandbox import builders
 from tests.sandbox.conftest import EVER
 from tests.sandbox.test_rules import Flow
 from translator.api.operations import OPERATIONS, Operation, find_operation, match_path
 from translator.sandbox import FaultConfig
 
-MODEL_FILES = {
-    ("orders", "v1"): "vendorDirectFulfillmentOrdersV1.json",
-    ("orders", "2021-12-28"): "vendorDirectFulfillmentOrders_2021-12-28.json",
-    ("shipping", "v1"): "vendorDirectFulfillmentShippingV1.json",
-    ("shipping", "2021-12-28"): "vendorDirectFulfillmentShipping_2021-12-28.json",
-    ("payments", "v1"): "vendorDirectFulfillmentPaymentsV1.json",
-    ("inventory", "v1"): "vendorDirectFulfillmentInventoryV1.json",
-    ("transactions", "v1"): "vendorDirectFulfillmentTransactionsV1.json",
-    ("transactions", "2021-12-28"): "vendorDirectFulfillmentTransactions_2021-12-28.json",
-    ("sandboxData", "2021-10-28"): "vendorDirectFulfillmentSandboxData_2021-10-28.json",
-    ("tokens", "2021-03-01"): "tokens_2021-03-01.json",
-}
 WEEK = {"createdAfter": "2026-11-20T00:00:00Z", "createdBefore": "2026-11-26T00:00:00Z"}
 
 
-def _strict(definitions: dict) -> dict:
-    for definition in definitions.values():
-        if definition.get("type") == "object" and "properties" in definition:
-            definition.setdefault("additionalProperties", False)
-    return definitions
-
-
-@cache
-def _model(models_dir: Path, filename: str) -> dict:
-    model = json.loads((models_dir / filename).read_text("utf-8"))
-    _strict(model["definitions"])
-    return model
-
-
 def response_validator(models_dir: Path, op: Operation, status: int) -> Draft4Validator:
-    model = _model(models_dir, MODEL_FILES[(op.api, op.version)])
+    model = strict_model(models_dir, MODEL_FILES[(op.api, op.version)])
     responses = model["paths"][op.path][op.method.lower()]["responses"]
     declared = responses.get(str(status)) or responses["400"]  # e.g. 401 where the model lists none
     return Draft4Validator({"definitions": model["definitions"], "allOf": [declared["schema"]]})

@@ -8,10 +8,8 @@ their identities, or none are and the next pass parses it again.
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import json
 import logging
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,8 @@ from translator.engine import docinfo
 from translator.engine.config import InboundRoute
 from translator.engine.context import Engine
 from translator.errors import TranslatorError
-from translator.fileio import atomic_open, claim, is_temporary_name
+from translator.fileio import atomic_open, claim, file_sha256, is_temporary_name
+from translator.mapping.results import MappedDocument
 from translator.problems import Problem
 from translator.records import SourceRef
 
@@ -29,14 +28,6 @@ log = logging.getLogger("translator.engine.intake")
 
 def route_for(engine: Engine, name: str) -> InboundRoute | None:
     return next((r for r in engine.config.inbound if fnmatch.fnmatch(name, r.pattern)), None)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def claim_inbox(engine: Engine) -> int:
@@ -62,7 +53,7 @@ def register_work(engine: Engine) -> None:
             route = route_for(engine, name)
             with engine.store.transaction() as db:
                 db.execute("INSERT INTO inbound_files(name, path, sha256, route, status, received) VALUES "
-                           "(?,?,?,?,?,?)", (name, str(path), sha256_of(path), route.pattern if route else None,
+                           "(?,?,?,?,?,?)", (name, str(path), file_sha256(path), route.pattern if route else None,
                                              "claimed", engine.store.now()))
 
 
@@ -209,21 +200,9 @@ def _sources(doc: Any) -> dict[str, Any]:
             "fields": {k: source_dict(v) for k, v in fields.items()}}
 
 
-def mapped_document(row: Any) -> Any:
+def mapped_document(row: Any) -> MappedDocument:
     """Rebuild the MappedDocument of a stored row (for validation with located problems)."""
     sources = json.loads(row["sources"])
-    return StoredDocument(kind=row["kind"], key=row["key"], item=json.loads(row["item"]),
+    return MappedDocument(kind=row["kind"], key=row["key"], item=json.loads(row["item"]),
                           sources=[source_ref(s) for s in sources.get("sources", [])],
                           field_sources={k: source_ref(v) for k, v in sources.get("fields", {}).items()})
-
-
-@dataclass
-class StoredDocument:
-    """The fields of ``translator.mapping.results.MappedDocument`` rebuilt from a stored row."""
-
-    kind: str
-    key: str
-    item: dict[str, Any]
-    sources: list[SourceRef] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    field_sources: dict[str, SourceRef] = field(default_factory=dict)

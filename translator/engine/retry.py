@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from translator.engine.context import Engine
-from translator.engine.intake import RETRY_META, sha256_of
+from translator.engine.intake import RETRY_META
 from translator.errors import ConfigError
-from translator.fileio import move_into
+from translator.fileio import file_sha256, move_into
 
 
 def retry_file(engine: Engine, path: Path) -> Path:
@@ -26,7 +26,7 @@ def retry_file(engine: Engine, path: Path) -> Path:
     if path.name.endswith(".errors.json"):
         raise ConfigError(f"{path.name} is an error report; retry the file it describes")
     with engine.store.transaction() as db:
-        engine.store.set_meta(RETRY_META + sha256_of(path), engine.store.now(), db)
+        engine.store.set_meta(RETRY_META + file_sha256(path), engine.store.now(), db)
         engine.store.event("retry", path.name, None, db)
     for pattern in (f"{path.name}.errors*", f"{path.stem}.marked*"):
         for report in path.parent.glob(pattern):

@@ -7,11 +7,9 @@ or ``..`` could write outside the inbox, so it is refused rather than "cleaned".
 
 from __future__ import annotations
 
-import hashlib
 import os
-from pathlib import Path
 
-from translator.fileio import TEMPORARY_SUFFIXES, is_temporary_name
+from translator.fileio import TEMPORARY_SUFFIXES, file_sha256, is_temporary_name
 from translator.fileio import fsync_dir as fsync_directory
 
 __all__ = ["TEMPORARY_SUFFIXES", "file_sha256", "fsync_directory", "is_temporary_name", "safe_remote_name"]
@@ -26,12 +24,3 @@ def safe_remote_name(name: str) -> str | None:
     if os.path.basename(name) != name:
         return None
     return name
-
-
-def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a file, read in chunks (constant memory)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
