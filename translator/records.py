@@ -15,6 +15,7 @@ All values are ``str``. Nothing is ever converted to a number by a format: ident
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -40,3 +41,114 @@ class Record:
     def get(self, key: str, default: str = "") -> str:
         """Value for ``key`` or ``default`` (empty string) when absent."""
         return self.values.get(key, default)
+
+
+class RawMessage:
+    """One X12 transaction set (ST..SE) as split element lists: the cheap form a mapper can read.
+
+    Building a :class:`Record` (a values dict and a SourceRef) per segment costs more than mapping the
+    segment, so a segment reader can hand over whole messages in this form instead, and the mapper
+    asks for :meth:`records` only when it needs them (to explain a rejection). ``segments[i]`` is the
+    segment split on the element separator (``["BSN", "00", "SHP1", "20261123"]``): the tag first,
+    empty elements kept as ``""``, composite elements left joined with :attr:`component`.
+    ``positions[i]`` is its 1-based segment number in the file (``SourceRef.segment``).
+    ``complete`` is False when no trailer (SE) closed the message (a truncated file).
+    """
+
+    __slots__ = ("file", "control", "segments", "positions", "component", "complete")
+
+    def __init__(self, file: str | None, control: str | None, segments: list[list[str]], positions: list[int],
+                 component: str, complete: bool = True) -> None:
+        self.file, self.control, self.component, self.complete = file, control, component, complete
+        self.segments, self.positions = segments, positions
+
+    def __repr__(self) -> str:
+        head = self.segments[0][0] if self.segments else "-"
+        return f"<RawMessage {head} {self.control} {len(self.segments)} segments>"
+
+    def records(self) -> list[Record]:
+        """The same Records a segment reader yields for these segments (empty elements left out,
+        composites as ``TAGnn.k``).
+
+        Records are built without the frozen-dataclass ``__init__`` (the classes are defined above, so
+        their fields are known): that halves the cost per segment.
+        """
+        if not _PLAIN:
+            return [Record(parts[0], element_values(parts, self.component),
+                           SourceRef(self.file, segment=index, message=self.control))
+                    for parts, index in zip(self.segments, self.positions, strict=True)]
+        new = object.__new__
+        base = {"file": self.file, "line": None, "sheet": None, "segment": None, "message": self.control,
+                "columns": ()}
+        component = self.component
+        segments = self.segments
+        # one C-speed look over the whole message decides whether any segment holds a composite
+        composite = bool(component) and component in "".join(map("".join, segments))
+        keytab: dict[str, tuple[str, ...]] = {}
+        out = []
+        append = out.append
+        for parts, index in zip(segments, self.positions, strict=True):
+            tag = parts[0]
+            if composite:
+                values = element_values(parts, component)
+            else:
+                keys = keytab.get(tag)
+                if keys is None:
+                    keys = keytab[tag] = _element_keys(tag)
+                if "" not in parts:
+                    values = dict(zip(keys, parts, strict=False))
+                    del values[tag]
+                else:
+                    values = {key: value for key, value in zip(keys, parts, strict=False) if value}
+                    values.pop(tag, None)
+            source = new(SourceRef)
+            fields = source.__dict__
+            fields.update(base)
+            fields["segment"] = index
+            record = new(Record)
+            fields = record.__dict__
+            fields["tag"] = tag
+            fields["values"] = values
+            fields["source"] = source
+            append(record)
+        return out
+
+
+# RawMessage.records builds Records without the frozen-dataclass __init__; that is only right while
+# Record and SourceRef are plain (non-slots) dataclasses with exactly these fields.
+_PLAIN = (not hasattr(Record, "__slots__") and not hasattr(SourceRef, "__slots__")
+          and list(Record.__dataclass_fields__) == ["tag", "values", "source"]
+          and list(SourceRef.__dataclass_fields__) == ["file", "line", "sheet", "segment", "message", "columns"])
+
+
+@lru_cache(maxsize=4096)
+def _element_keys(tag: str) -> tuple[str, ...]:
+    """``(tag, "TAG01", ..., "TAG99")``: lines up with a split segment, so ``zip`` pairs keys with parts
+    (and, as X12 positions are two digits, stops after element 99)."""
+    return (tag, *(f"{tag}{i:02d}" for i in range(1, 100)))
+
+
+def element_values(parts: list[str], component: str) -> dict[str, str]:
+    """``["N1", "SU", "", "92", "V1"]`` -> ``{"N101": "SU", "N103": "92", "N104": "V1"}``; an element holding
+    the component separator becomes ``N101.1``, ``N101.2``... (empty components left out too).
+
+    Positions stop at 99 (``N199``), the most an X12 or EDIFACT segment can address.
+    """
+    tag = parts[0]
+    keys = _element_keys(tag)
+    if component and component in "".join(parts):
+        values: dict[str, str] = {}
+        for key, value in zip(keys[1:], parts[1:], strict=False):
+            if component in value:
+                for sub, piece in enumerate(value.split(component), 1):
+                    if piece:
+                        values[f"{key}.{sub}"] = piece
+            elif value:
+                values[key] = value
+        return values
+    if "" in parts:
+        values = {key: value for key, value in zip(keys, parts, strict=False) if value}
+    else:
+        values = dict(zip(keys, parts, strict=False))
+    values.pop(tag, None)
+    return values

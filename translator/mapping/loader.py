@@ -9,6 +9,7 @@ Jinja expressions, columns used but not declared, missing code lists, bad format
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from translator.mapping.expressions import (
     filter_calls,
     new_environment,
 )
+from translator.mapping.generated import generate
 from translator.mapping.spec import ArraySpec, Column, CompiledMapping, Loop, RecordSpec
 from translator.mapping.yamlsrc import LineDict, load_yaml, overlay
 
@@ -90,7 +92,7 @@ class _Compiler:
         self._check_keys(data, self._allowed(direction, format_name), "top level")
         common = dict(path=str(self.path), name=self.path.name, document=document, direction=direction,
                       format_name=format_name, format_raw=raw_options, format_options=options,
-                      codelists=self.codelists)
+                      codelists=self.codelists, env=self.env)
         if direction == "outbound":
             self.known_paths = schema.field_paths("orders")
             records = self._records(data.get("records"), data, "records", {"order": ""})
@@ -98,12 +100,13 @@ class _Compiler:
         self.known_paths = schema.field_paths(document)
         self.loop_names = {str(name) for name in data.get("loops") or ()}
         self.columns = self._columns(data.get("columns")) if format_name in TABULAR else ()
-        return CompiledMapping(
+        compiled = CompiledMapping(
             **common, columns=self.columns, fields=self._fields(data, "fields", ()),
             arrays=self._arrays(data.get("arrays"), data, ()), key=self._optional_expr(data, "key"),
             group_by=self._optional_expr(data, "group_by"), loops=self._loops(data),
             sorted_input=self._flag(data, "sorted_input"),
             document_loop=data.get("document_loop"), messages=tuple(str(m) for m in data.get("messages") or ()))
+        return replace(compiled, generated=generate(compiled, self.env))
 
     # -- top level -------------------------------------------------------------------------
     def _document(self) -> str:

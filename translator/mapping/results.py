@@ -3,27 +3,72 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from translator.problems import Problem
 from translator.records import Record, SourceRef
 
 
-@dataclass
 class MappedDocument:
     """One API item (e.g. one orderAcknowledgement) and where every part of it came from.
 
     ``field_sources`` maps a JSON path (``$.itemAcknowledgements[1].acknowledgedQuantity.amount``) to the
-    row or segment that produced it, so a rule broken later is reported at that row.
+    row or segment that produced it, so a rule broken later is reported at that row. A document built
+    by generated code (:mod:`.generated`) carries ``explain`` instead: the interpreter's build of the
+    same document, run only when somebody asks where a part came from.
     """
 
-    kind: str
-    key: str
-    item: dict[str, Any]
-    sources: list[SourceRef] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    field_sources: dict[str, SourceRef] = field(default_factory=dict)
+    __slots__ = ("kind", "key", "item", "problems", "generated", "_sources", "_field_sources", "_explain")
+
+    def __init__(self, kind: str, key: str, item: dict[str, Any], sources: list[SourceRef] | None = None,
+                 problems: list[Problem] | None = None, field_sources: dict[str, SourceRef] | None = None,
+                 explain: Callable[[], MappedDocument] | None = None) -> None:
+        self.kind, self.key, self.item = kind, key, item
+        self.problems: list[Problem] = problems if problems is not None else []
+        self._sources = sources
+        self._field_sources = field_sources
+        self._explain = explain
+        self.generated = explain is not None   # built by generated code (see .generated), not the interpreter
+
+    def _explained(self) -> None:
+        explain, self._explain = self._explain, None
+        other = explain() if explain is not None else None
+        if self._sources is None:
+            self._sources = other.sources if other is not None else []
+        if self._field_sources is None:
+            self._field_sources = other.field_sources if other is not None else {}
+
+    @property
+    def sources(self) -> list[SourceRef]:
+        """Every row or segment the document was built from."""
+        if self._sources is None:
+            self._explained()
+        return self._sources  # type: ignore[return-value]
+
+    @sources.setter
+    def sources(self, value: list[SourceRef]) -> None:
+        self._sources = value
+
+    @property
+    def field_sources(self) -> dict[str, SourceRef]:
+        if self._field_sources is None:
+            self._explained()
+        return self._field_sources  # type: ignore[return-value]
+
+    @field_sources.setter
+    def field_sources(self, value: dict[str, SourceRef]) -> None:
+        self._field_sources = value
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MappedDocument):
+            return NotImplemented
+        return (self.kind, self.key, self.item, self.sources, self.problems, self.field_sources) == (
+            other.kind, other.key, other.item, other.sources, other.problems, other.field_sources)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"MappedDocument(kind={self.kind!r}, key={self.key!r}, item={self.item!r}, problems={self.problems!r})"
 
 
 class InboundResult:

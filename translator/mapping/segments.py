@@ -11,8 +11,7 @@ and ``segs(tag)`` for repeated, qualified segments (``seg('REF', 'CN').REF02``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from translator.mapping.build import Unit
@@ -21,21 +20,26 @@ from translator.mapping.results import InboundResult, MappedDocument
 from translator.mapping.spec import CompiledMapping, Loop
 from translator.mapping.tabular import document_from_units
 from translator.problems import Problem
-from translator.records import Record
+from translator.records import RawMessage, Record
 
 MESSAGE_START = ("ST", "UNH")
 MESSAGE_END = ("SE", "UNT")
 
 
-@dataclass
 class Node:
-    """One loop instance (or the message root) and its own segments."""
+    """One loop instance (or the message root) and its own segments (Records, or split element lists
+    on the generated path: the tree is the same either way)."""
 
-    name: str | None
-    segments: list[Record] = field(default_factory=list)
-    children: list[Node] = field(default_factory=list)
-    parent: Node | None = None
-    variables: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    __slots__ = ("name", "segments", "children", "parent", "variables")
+
+    def __init__(self, name: str | None, segments: list[Any] | None = None, parent: Node | None = None) -> None:
+        self.name, self.parent = name, parent
+        self.segments: list[Any] = segments if segments is not None else []
+        self.children: list[Node] = []
+        self.variables: dict[str, Any] | None = None
+
+    def __repr__(self) -> str:
+        return f"<Node {self.name} {len(self.segments)} segments {len(self.children)} children>"
 
     def chain(self) -> list[Node]:
         """This node and its ancestors, innermost first."""
@@ -58,12 +62,19 @@ class Node:
     def walk(self) -> Iterator[Node]:
         return iter(self.descendants())
 
-    def loop_units(self, name: str) -> list[Unit]:
-        """Units of loop ``name`` inside this node (see :func:`loop_units`)."""
+    def loop_nodes(self, name: str) -> list[Node]:
+        """Loops ``name`` inside this node; when there are none, the nearest enclosing one.
+
+        The fallback is what makes Amazon's Order/Item/Pack 856 work: a pack's packed item is its parent.
+        """
         found = [n for n in self.descendants() if n.name == name]
         if not found:
             found = [n for n in self.chain()[1:] if n.name == name][:1]
-        return [unit_for(n) for n in found]
+        return found
+
+    def loop_units(self, name: str) -> list[Unit]:
+        """Units of :meth:`loop_nodes`."""
+        return [unit_for(n) for n in self.loop_nodes(name)]
 
     def descendants(self) -> list[Node]:
         """Every node below this one, depth first in document order (a list: no recursive generators)."""
@@ -101,34 +112,54 @@ def message_type(segments: list[Record]) -> str:
     return ""
 
 
-def build_tree(loops: tuple[Loop, ...], segments: list[Record], starts: LoopStarts | None = None) -> Node:
-    """The loop tree of one message (``starts``: :func:`loop_starts` of ``loops``, built once per file)."""
+def build_tree(loops: tuple[Loop, ...], segments: list[Any], starts: LoopStarts | None = None,
+               hl_ids: Callable[[Any], tuple[str, str, str]] | None = None) -> Node:
+    """The loop tree of one message (``starts``: :func:`loop_starts` of ``loops``, built once per file).
+
+    ``segments`` are Records, or split element lists (``["HL", "2", "1", "O"]``) when ``hl_ids`` reads
+    HL01..HL03 of one (as the values dict has them: "" when absent); the tree is the same.
+    """
     root = Node(None)
     current = root
     by_hl: dict[str, Node] = {}
     by_level, default, until = starts or loop_starts(loops)
-    for record in segments:
-        tag = record.tag
-        if tag in default:
-            loop = by_level.get((tag, record.values.get("HL03", ""))) if by_level else None
-            loop = loop or default[tag]
-        else:
-            loop = None
+    raw = hl_ids is not None
+    ids = hl_ids or _record_hl_ids
+    for segment in segments:
+        tag = segment[0] if raw else segment.tag
+        loop = None
         if tag == "HL":
-            values = record.values
-            parent = by_hl.get(values.get("HL02", ""), root)
-            current = Node(loop.name if loop else f"HL:{values.get('HL03', '')}", [record], parent=parent)
+            number, parent_number, level = ids(segment)
+            if tag in default:
+                loop = (by_level.get((tag, level)) if by_level else None) or default[tag]
+            parent = by_hl.get(parent_number, root)
+            current = Node(loop.name if loop else f"HL:{level}", [segment], parent)
             parent.children.append(current)
-            by_hl[values.get("HL01", "")] = current
-        elif loop is not None:
+            by_hl[number] = current
+            continue
+        if tag in default:
+            loop = (by_level.get((tag, _element3(segment, raw, ids))) if by_level else None) or default[tag]
+        if loop is not None:
             parent = _enclosing(current, loop.within) if loop.within else root
-            current = Node(loop.name, [record], parent=parent)
+            current = Node(loop.name, [segment], parent)
             parent.children.append(current)
         else:
             if current.parent is not None and (tag in MESSAGE_END or (until and tag in until.get(current.name or "", ()))):
                 current = _close(until, current, tag)
-            current.segments.append(record)
+            current.segments.append(segment)
     return root
+
+
+def _record_hl_ids(record: Record) -> tuple[str, str, str]:
+    values = record.values
+    return values.get("HL01", ""), values.get("HL02", ""), values.get("HL03", "")
+
+
+def _element3(segment: Any, raw: bool, ids: Callable[[Any], tuple[str, str, str]]) -> str:
+    """Element 3 of a non-HL loop start (a loop keyed by level on another tag: rare, but declared loops allow it)."""
+    if not raw:
+        return segment.values.get(f"{segment.tag}03", "")
+    return ids(segment)[2]
 
 
 LoopStarts = tuple[dict[tuple[str, str], Loop], dict[str, Loop | None], dict[str, tuple[str, ...]]]
@@ -220,35 +251,98 @@ def _any_source(node: Node) -> Any:
     return SourceRef()
 
 
-def loop_units(unit: Unit, name: str) -> list[Unit]:
-    """Units of loop ``name`` inside ``unit``'s node; when there are none, the nearest enclosing one.
+def map_segments(mapping: CompiledMapping, reader: Iterable[Record], result: InboundResult) -> Iterator[MappedDocument]:
+    """One document per message, or per ``document_loop`` node.
 
-    The fallback is what makes Amazon's Order/Item/Pack 856 work: a pack's packed item is its parent.
+    When the mapping has a generated form and the reader hands over whole messages (X12), documents are
+    built by the generated code and only a document it cannot build goes through the interpreter.
     """
-    return unit.node.loop_units(name)
-
-
-def map_segments(mapping: CompiledMapping, records: Iterable[Record], result: InboundResult) -> Iterator[MappedDocument]:
-    """One document per message, or per ``document_loop`` node."""
     starts = loop_starts(mapping.loops)
-    for segments in messages(records):
-        kind = message_type(segments)
-        if segments[0].tag in MESSAGE_START and segments[-1].tag not in MESSAGE_END:
-            result.add_problem(_incomplete(segments[0], kind))
+    raw_messages = getattr(reader, "messages", None)
+    if mapping.generated is not None and raw_messages is not None:
+        for message in raw_messages():
+            yield from _generated_message(mapping, message, result, starts)
+        return
+    for segments in messages(reader):
+        yield from _interpreted_message(mapping, segments, result, starts)
+
+
+def _interpreted_message(mapping: CompiledMapping, segments: list[Record], result: InboundResult,
+                         starts: LoopStarts) -> Iterator[MappedDocument]:
+    kind = message_type(segments)
+    if segments[0].tag in MESSAGE_START and segments[-1].tag not in MESSAGE_END:
+        result.add_problem(_incomplete(segments[0], kind))
+        return
+    if mapping.messages and kind not in mapping.messages:
+        result.add_problem(_wrong_message(mapping, segments[0], kind))
+        return
+    root = build_tree(mapping.loops, segments, starts)
+    nodes = [n for n in root.descendants() if n.name == mapping.document_loop] if mapping.document_loop else [root]
+    for node in nodes:
+        unit = unit_for(node)
+        doc = document_from_units(mapping, "", [unit])
+        doc.sources = [r.source for n in [node, *node.descendants()] for r in n.segments]
+        if not doc.key:
+            doc.key = default_key(doc.item)
+            doc.problems = [p.located(document=doc.key) for p in doc.problems]
+        yield doc
+
+
+def _generated_message(mapping: CompiledMapping, message: RawMessage, result: InboundResult,
+                       starts: LoopStarts) -> Iterator[MappedDocument]:
+    """The documents of one X12 message, built by the mapping's generated code.
+
+    A message that is truncated or of the wrong type, and any document whose build raises, goes to
+    the interpreter, which reports it; a document built here can still explain where its parts came
+    from (:class:`MappedDocument` runs the interpreter on demand).
+    """
+    generated = mapping.generated
+    assert generated is not None
+    component = message.component
+    head = message.segments[0] if message.segments else None
+    if not message.complete or not component or head is None or head[0] != "ST" or (
+            mapping.messages and _plain(head, 1, component) not in mapping.messages):
+        yield from _interpreted_message(mapping, message.records(), result, starts)
+        return
+    root = build_tree(mapping.loops, message.segments, starts, _raw_hl_ids(component))
+    nodes = [n for n in root.descendants() if n.name == mapping.document_loop] if mapping.document_loop else [root]
+    interpreted: list[MappedDocument] = []
+
+    def interpret(index: int) -> MappedDocument:
+        if not interpreted:
+            interpreted.extend(_interpreted_message(mapping, message.records(), result, starts))
+        return interpreted[index]
+
+    for index, node in enumerate(nodes):
+        try:
+            item = generated.document(node, [node], component)
+            key = generated.key(node, [node], component) if generated.key is not None else None
+        except Exception:  # noqa: BLE001 - any failure: the interpreter builds it and says what is wrong
+            yield interpret(index)
             continue
-        if mapping.messages and kind not in mapping.messages:
-            result.add_problem(_wrong_message(mapping, segments[0], kind))
-            continue
-        root = build_tree(mapping.loops, segments, starts)
-        nodes = [n for n in root.descendants() if n.name == mapping.document_loop] if mapping.document_loop else [root]
-        for node in nodes:
-            unit = unit_for(node)
-            doc = document_from_units(mapping, "", [unit])
-            doc.sources = [r.source for n in [node, *node.descendants()] for r in n.segments]
-            if not doc.key:
-                doc.key = default_key(doc.item)
-                doc.problems = [p.located(document=doc.key) for p in doc.problems]
-            yield doc
+        yield MappedDocument(mapping.document, key or default_key(item), item,
+                             explain=lambda index=index: interpret(index))
+
+
+def _raw_hl_ids(component: str) -> Callable[[list[str]], tuple[str, str, str]]:
+    """Elements 1-3 of a split segment as the values dict has them ("" when absent, empty or composite)."""
+    def ids(parts: list[str]) -> tuple[str, str, str]:
+        count = len(parts)
+        first = parts[1] if count > 1 else ""
+        second = parts[2] if count > 2 else ""
+        third = parts[3] if count > 3 else ""
+        if component in first or component in second or component in third:
+            return _plain(parts, 1, component), _plain(parts, 2, component), _plain(parts, 3, component)
+        return first, second, third
+    return ids
+
+
+def _plain(parts: list[str], position: int, component: str) -> str:
+    """Element ``position`` as the values dict has it: "" when absent, empty or composite."""
+    if position >= len(parts) or position > 99:
+        return ""
+    value = parts[position]
+    return "" if component and component in value else value
 
 
 def default_key(item: dict[str, Any]) -> str:

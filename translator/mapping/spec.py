@@ -82,3 +82,5 @@ class CompiledMapping:
     messages: tuple[str, ...] = ()
     records: tuple[RecordSpec, ...] = ()
     codelists: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    env: Any = field(default=None, compare=False, repr=False)          # the mapping's Jinja sandbox
+    generated: Any = field(default=None, compare=False, repr=False)    # inbound: a .generated.GeneratedMapping

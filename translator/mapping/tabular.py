@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from translator.mapping.build import SKIP, Unit, build_element, evaluate
 from translator.mapping.results import InboundResult, MappedDocument
@@ -71,7 +72,7 @@ def map_rows(mapping: CompiledMapping, records: Iterable[Record], result: Inboun
     for problem in keys.problems:
         result.add_problem(problem)
     for key, group in groups.items():
-        yield document_from_units(mapping, key, group)
+        yield build_document(mapping, key, group)
 
 
 def _units(mapping: CompiledMapping, records: Iterable[Record], result: InboundResult,
@@ -94,13 +95,27 @@ def _units(mapping: CompiledMapping, records: Iterable[Record], result: InboundR
             row[name] = ""
         unit = Unit({"row": row}, record.source, headers=headers)
         before = len(keys.problems)
-        key = evaluate(mapping.group_by, unit, keys, "$", {}) if mapping.group_by else str(count)
+        key = _group_key(mapping, unit, keys) if mapping.group_by else str(count)
         count += 1
         if key is SKIP:
             if len(keys.problems) == before:  # empty, rather than broken: say so
                 keys.problems.append(_no_key_problem(mapping, unit))
             continue
         yield str(key), unit
+
+
+def _group_key(mapping: CompiledMapping, unit: Unit, keys: MappedDocument) -> Any:
+    """The row's document key: generated code first; the interpreter when it fails (it adds the problem)."""
+    generated = mapping.generated
+    if generated is not None and generated.group_key is not None:
+        try:
+            key = generated.group_key(unit.context["row"], None, None)
+        except Exception:  # noqa: BLE001 - evaluated again below, which says what is wrong
+            pass
+        else:
+            return SKIP if key is None else key
+    assert mapping.group_by is not None
+    return evaluate(mapping.group_by, unit, keys, "$", {})
 
 
 def _adjacent_groups(mapping: CompiledMapping, units: Iterator[tuple[str, Unit]],
@@ -111,7 +126,7 @@ def _adjacent_groups(mapping: CompiledMapping, units: Iterator[tuple[str, Unit]]
     for key, unit in units:
         if key != current:
             if group:
-                yield document_from_units(mapping, current or "", group)
+                yield build_document(mapping, current or "", group)
                 done.add(current or "")
             if key in done:
                 result.add_problem(_unsorted_problem(mapping, key, unit))
@@ -120,7 +135,7 @@ def _adjacent_groups(mapping: CompiledMapping, units: Iterator[tuple[str, Unit]]
             current, group = key, []
         group.append(unit)
     if group:
-        yield document_from_units(mapping, current or "", group)
+        yield build_document(mapping, current or "", group)
 
 
 def _unsorted_problem(mapping: CompiledMapping, key: str, unit: Unit) -> Problem:
@@ -138,6 +153,22 @@ def _no_key_problem(mapping: CompiledMapping, unit: Unit) -> Problem:
     return Problem(code="MAP-NO-GROUP-KEY", rule="this row does not say which document it belongs to",
                    file=source.file, sheet=source.sheet, line=source.line, field=column,
                    hint=f"fill {column or 'the grouping column'} on every row ({spec.source})")
+
+
+def build_document(mapping: CompiledMapping, key: str, units: list[Unit]) -> MappedDocument:
+    """One document from its rows: by the mapping's generated code when it has one and it succeeds,
+    otherwise by the interpreter (:func:`document_from_units`), which locates every problem."""
+    generated = mapping.generated
+    if generated is None:
+        return document_from_units(mapping, key, units)
+    rows = [u.context["row"] for u in units]
+    try:
+        item = generated.document(rows[0], rows, None)
+        named = generated.key(rows[0], rows, None) if generated.key is not None else None
+    except Exception:  # noqa: BLE001 - any failure: the interpreter builds it and says what is wrong
+        return document_from_units(mapping, key, units)
+    return MappedDocument(mapping.document, key if named is None else named, item, sources=[u.source for u in units],
+                          explain=lambda: document_from_units(mapping, key, units))
 
 
 def document_from_units(mapping: CompiledMapping, key: str, units: list[Unit]) -> MappedDocument:

@@ -1,0 +1,234 @@
+"""Inbound mappings as generated Python: one function per mapping level, run on the happy path.
+
+The interpreter (:mod:`.build`) evaluates field by field through contexts and closures and locates
+every problem; on a Prime Day file most of its time goes to that bookkeeping, for documents that have
+no problem at all. So each inbound mapping is also translated (:mod:`.pycompile`) into a small module:
+one function per level (the document, each array) that builds the element's dict directly from the
+row dicts (CSV/XLSX) or from split X12 segments. A document whose build raises anything (a missing
+required value, a bad date, rows that disagree...) is built again by the interpreter, which turns the
+failure into located problems, so the interpreter stays the single definition of every rejection and
+the generated code only has to agree with it where it succeeds (tests check they agree).
+
+A mapping using something the translator does not cover simply has no generated form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from jinja2.exceptions import SecurityError, UndefinedError
+
+from translator.mapping.expressions import Field, convert
+from translator.mapping.filters import ValueProblem
+from translator.mapping.pycompile import Missing, Namespace, Translator, Unsupported, Value, runtime
+from translator.mapping.results import set_path
+from translator.mapping.spec import ArraySpec, CompiledMapping
+
+_SEGMENT_NAMES = frozenset({"seg", "segs", "every"})
+_CONDITION_FAILURES = (Missing, UndefinedError, ValueProblem, SecurityError, TypeError, ValueError,
+                       ArithmeticError, LookupError, AttributeError)
+
+
+class Conflict(Exception):
+    """Units of one group disagree: the interpreter reports which and where."""
+
+
+def _to_int(value: Any, spec: Field) -> Any:
+    """``convert`` to an integer, with plain digits done inline (the same int: ``whole`` strips and checks)."""
+    if type(value) is str:
+        text = value.strip()
+        if text.isascii() and text.isdigit():
+            return int(text)
+    return convert(value, spec)
+
+
+class GeneratedMapping:
+    """The generated functions of one inbound mapping (see the module docstring)."""
+
+    def __init__(self, functions: dict[str, Callable[..., Any]], source: str) -> None:
+        self.document: Callable[[Any, list[Any], str | None], dict[str, Any]] = functions["_level0"]
+        self.key: Callable[[Any, list[Any], str | None], Any] | None = functions.get("_doc_key")
+        self.group_key: Callable[[Any, list[Any], str | None], Any] | None = functions.get("_group_key")
+        self.source = source
+
+
+def generate(mapping: CompiledMapping, env: Any) -> GeneratedMapping | None:
+    """The generated form of an inbound ``mapping``, or None when it uses something not covered."""
+    if mapping.direction != "inbound" or env is None:
+        return None
+    segmented = mapping.format_name == "x12"
+    if mapping.format_name not in ("x12", "csv", "xlsx"):
+        return None
+    try:
+        writer = _Writer(env, segmented, mapping.codelists)
+        writer.level(mapping.fields, mapping.arrays)
+        if mapping.key is not None:
+            writer.scalar("_doc_key", mapping.key, rows=False)
+        if mapping.group_by is not None:
+            writer.scalar("_group_key", mapping.group_by, rows=False)
+    except Unsupported:
+        return None
+    source = "\n".join(writer.lines) + "\n"
+    namespace = writer.ns.globals
+    exec(compile(source, f"<generated from {mapping.name}>", "exec"), namespace)  # noqa: S102 - our own source
+    return GeneratedMapping(namespace, source)
+
+
+class _Writer:
+    """Writes the source of one mapping's functions."""
+
+    def __init__(self, env: Any, segmented: bool, codelists: dict[str, list[dict[str, str]]]) -> None:
+        self.segmented, self.codelists = segmented, codelists
+        self.ns = Namespace({**runtime(env), "Conflict": Conflict, "_convert": convert, "_to_int": _to_int,
+                             "_set_path": set_path,
+                             "_CONDITION_FAILURES": _CONDITION_FAILURES})
+        self.env = env
+        self.lines: list[str] = []
+        self.count = 0
+
+    # -- names an expression may read ---------------------------------------------------------
+    def translator(self, tags: set[str], rows: bool) -> Translator:
+        def resolve(name: str) -> Value:
+            if name == "rows":
+                if not rows:
+                    raise Unsupported("rows outside a group")
+                return Value("G", "units") if self.segmented else Value("G", "rows")
+            if self.segmented:
+                if name in _SEGMENT_NAMES:
+                    return Value("U")
+                if name.isalnum() and name.upper() == name:
+                    tags.add(name)
+                    return Value(f"S_{name}", "segment", name)
+                raise Unsupported(f"name {name}")
+            if name == "row":
+                return Value("U", "row")
+            raise Unsupported(f"name {name}")
+        return Translator(self.env, self.ns, resolve, self.codelists)
+
+    def prelude(self, tags: set[str]) -> list[str]:
+        return [f"    S_{tag} = _first(U, {tag!r})" for tag in sorted(tags)]
+
+    # -- functions --------------------------------------------------------------------------
+    def level(self, fields: tuple[Field, ...], arrays: tuple[ArraySpec, ...], group_by: Field | None = None) -> str:
+        """``_levelN(U, G, C)``: one element (the document or an array element) from its group G."""
+        number = self.count
+        self.count += 1
+        fields_name, fields_body = self.fields_function(number, fields)
+        body = [f"def _level{number}(U, G, C):", *fields_body,  # inline: one call less per element
+                "    if len(G) > 1:", "        for u in G[1:]:",
+                f"            if {self.differ(fields)}{fields_name}(u, G, C) != out:", "                raise Conflict()"]
+        for array in arrays:
+            body += self.array(array)
+        body.append("    return out")
+        self.lines += body + [""]
+        return f"_level{number}"
+
+    def differ(self, fields: tuple[Field, ...]) -> str:
+        """A cheap test before comparing a unit's fields with the first unit's: when every field reads only
+        columns of its row, rows equal in those columns agree (as :func:`.build._same_columns`)."""
+        if self.segmented or not all(f.row_only or f.reads_rows for f in fields):
+            return ""
+        columns = sorted({c for f in fields if not f.reads_rows for c in f.row_columns})
+        if not columns:
+            return "False and "
+        return "(" + "".join(f"u[{c!r}], " for c in columns) + ") != (" + "".join(f"U[{c!r}], " for c in columns) \
+            + ") and "
+
+    def fields_function(self, number: int, fields: tuple[Field, ...]) -> tuple[str, list[str]]:
+        """``_fieldsN(U, G, C)``: the level's own fields (for comparing a group's units), and its body."""
+        tags: set[str] = set()
+        translator = self.translator(tags, rows=True)
+        body: list[str] = []
+        for spec in fields:
+            body += self.field(spec, translator)
+        name = f"_fields{number}"
+        body = [*self.prelude(tags), "    out = {}", *body]
+        self.lines += [f"def {name}(U, G, C):", *body, "    return out", ""]
+        return name, body
+
+    def field(self, spec: Field, translator: Translator) -> list[str]:
+        """Statements setting one field, as :func:`.build.group_fields` would on success."""
+        code, soft, filled = self.expression(spec, translator, soft=True)
+        if filled and spec.type == "string":  # a non-empty str or missing: nothing to test or convert
+            if not spec.optional:
+                return ["    " + self.store(spec.path, code)]
+            if soft is not None:
+                return [f"    v = {soft}", "    if v is not None:", "        " + self.store(spec.path)]
+        if spec.optional and soft is not None:  # an element read: None where it is missing, no exception
+            lines = [f"    v = {soft}"]
+        elif spec.optional:
+            lines = ["    try:", f"        v = {code}", "    except Missing:", "        v = None"]
+        else:
+            lines = [f"    v = {code}"]
+        spec_name = self.ns.ref(spec, "F")
+        convert_ = {"string": f"if type(v) is not str: v = _convert(v, {spec_name})",
+                    "integer": f"v = _to_int(v, {spec_name})"}.get(spec.type, f"v = _convert(v, {spec_name})")
+        return [*lines, "    if v is not None and v != '':", "        " + convert_, "        " + self.store(spec.path)]
+
+    def store(self, path: tuple[str, ...], value: str = "v") -> str:
+        if len(path) == 1:
+            return f"out[{path[0]!r}] = {value}"
+        if len(path) == 2:
+            return f"out.setdefault({path[0]!r}, {{}})[{path[1]!r}] = {value}"
+        return f"_set_path(out, {path!r}, {value})"
+
+    def expression(self, spec: Field, translator: Translator, soft: bool = False) -> Any:
+        """Source for the field's value; with ``soft``, also the source giving None where it is missing
+        (None when that needs an exception)."""
+        if spec.tree is None:  # a literal value
+            code = self.ns.ref(spec.evaluate({}), "k")
+            return (code, None, False) if soft else code
+        if "{{" in spec.source or "{%" in spec.source:
+            raise Unsupported("template (rendered to text)")
+        output = spec.tree.body[0]
+        if len(spec.tree.body) != 1 or type(output).__name__ != "Output" or len(output.nodes) != 1:
+            raise Unsupported("template")
+        if not soft:
+            return translator.value(output.nodes[0])
+        found = translator.expr(output.nodes[0])
+        return translator.value(output.nodes[0]), found.or_else("None"), found.filled
+
+    def array(self, array: ArraySpec) -> list[str]:
+        """Statements adding one array to ``out`` from the group's children, as :func:`.build.build_element`."""
+        child = self.level(array.fields, array.arrays)
+        if array.loop is not None:
+            kids = f"U.loop_nodes({array.loop!r})" if self.segmented else None
+            if kids is None:
+                raise Unsupported("loop in a tabular mapping")
+        else:
+            kids = "list(G)"
+        lines = [f"    kids = {kids}"]
+        if array.when is not None:
+            lines.append(f"    kids = [k for k in kids if {self.condition(array.when)}(k, None, C)]")
+        if array.group_by is None:
+            lines.append(f"    items = [{child}(k, [k], C) for k in kids]")
+        else:
+            key = self.scalar(f"_key{self.count}", array.group_by, rows=False)
+            lines += ["    groups = {}", "    for k in kids:", f"        key = {key}(k, None, C)",
+                      "        if key is not None:", "            groups.setdefault(key, []).append(k)",
+                      f"    items = [{child}(g[0], g, C) for g in groups.values()]"]
+        lines += ["    if items:", "        " + self.store(array.path, "items")]
+        return lines
+
+    def scalar(self, name: str, spec: Field, rows: bool) -> str:
+        """``name(U, G, C)``: the text of a key expression, or None when it is empty (as ``evaluate``)."""
+        tags: set[str] = set()
+        code = self.expression(spec, self.translator(tags, rows))
+        self.lines += [f"def {name}(U, G, C):", *self.prelude(tags), f"    v = {code}",
+                       "    if v is None or v == '':", "        return None",
+                       f"    if type(v) is not str: v = _convert(v, {self.ns.ref(spec, 'F')})",
+                       "    return str(v)", ""]
+        return name
+
+    def condition(self, spec: Field) -> str:
+        """A ``when`` test as :func:`.build._wanted`: anything that fails means "not wanted"."""
+        tags: set[str] = set()
+        code = self.expression(spec, self.translator(tags, rows=False))
+        name = f"_when{self.count}"
+        self.count += 1
+        self.lines += [f"def {name}(U, G, C):", "    try:", *["    " + line for line in self.prelude(tags)],
+                       f"        v = {code}", "        if v is None or v == '':", "            return False",
+                       f"        v = _convert(v, {self.ns.ref(spec, 'F')})", "    except _CONDITION_FAILURES:",
+                       "        return False", "    return v not in (False, 'False', 'false')", ""]
+        return name
