@@ -25,7 +25,7 @@ import io
 import operator
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -110,7 +110,22 @@ class CsvReader:
         self._seen_rows = 0
         self._done_lines = 0  # physical lines fully handed out (rows yielded or skipped)
 
+    @property
+    def rereadable(self) -> bool:
+        """Whether iterating again reads the file again (a path, or a stream that can seek back)."""
+        if isinstance(self.source, str | os.PathLike):
+            return True
+        seekable = getattr(self.source, "seekable", None)
+        return self._start is not None and callable(seekable) and bool(seekable())
+
     def __iter__(self) -> Iterator[Record]:
+        build = self._record
+        for line, row in self.rows():
+            yield build(row, line)
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """``(line, cells)`` per data row, the cheap form of iterating (no Record per row); the header is
+        in :attr:`columns` once the first row is out, and ``problems`` fill in exactly as when iterating."""
         # The C text decoder is the fast path. When it meets bad bytes, the rows it had not handed
         # out yet are re-read through the line-by-line decoder, which yields every row before the
         # bad line and says where (line, byte offset) the undecodable byte sits.
@@ -119,7 +134,7 @@ class CsvReader:
         with open_binary(self.source, self._start) as stream:
             text = io.TextIOWrapper(stream, encoding=self._decoding(), newline="")
             try:
-                yield from self._records(text)
+                yield from self._rows(text)
             except UnicodeDecodeError:
                 yield from self._resume_after_bad_bytes(stream)
             finally:
@@ -129,9 +144,9 @@ class CsvReader:
         """utf-8 is read as utf-8-sig: a byte-order mark is dropped, otherwise identical."""
         return "utf-8-sig" if self.options.encoding == "utf-8" else self.options.encoding
 
-    def _records(self, lines: Iterable[str], skip_until: int = 0) -> Iterator[Record]:
+    def _rows(self, lines: Iterable[str], skip_until: int = 0) -> Iterator[tuple[int, list[str]]]:
         rows = csv.reader(lines, **self.options.dialect())
-        make_record, previous_end = self._record, 0
+        previous_end = 0
         try:
             for row in rows:
                 start, previous_end = previous_end + 1, rows.line_num
@@ -141,7 +156,10 @@ class CsvReader:
                     self._set_header(row, start)
                 else:
                     self._seen_rows += 1
-                    yield make_record(row, start)
+                    width = self._width
+                    if len(row) != width and (len(row) < width or any(row[width:])):
+                        self._ragged(row, start)
+                    yield start, row
                 self._done_lines = previous_end
         except csv.Error as exc:
             self.problems.append(self._problem("CSV-SYNTAX", rows.line_num, f"the file is not valid CSV here: {exc}",
@@ -150,7 +168,7 @@ class CsvReader:
         if not getattr(lines, "failed", False):
             self._check_not_empty(self._seen_rows)
 
-    def _resume_after_bad_bytes(self, stream: BinaryIO) -> Iterator[Record]:
+    def _resume_after_bad_bytes(self, stream: BinaryIO) -> Iterator[tuple[int, list[str]]]:
         if not (isinstance(self.source, str | os.PathLike) or stream.seekable()):
             self.problems.append(self._problem(
                 "CSV-ENCODING", self._done_lines + 1, f"the file is not valid {self.options.encoding} text",
@@ -158,7 +176,7 @@ class CsvReader:
             return
         with open_binary(self.source, self._start or 0) as again:
             lines = DecodedLines(again, self.options.encoding, self.file, "CSV", self.problems)
-            yield from self._records(lines, skip_until=self._done_lines)
+            yield from self._rows(lines, skip_until=self._done_lines)
 
     def _set_header(self, row: list[str], line: int) -> None:
         if row[0].startswith(MISREAD_BOM):
@@ -179,9 +197,6 @@ class CsvReader:
                 "rename one of the columns so every header is unique", value=name))
 
     def _record(self, row: list[str], line: int) -> Record:
-        width = self._width
-        if len(row) != width and (len(row) < width or any(row[width:])):
-            self._ragged(row, line)
         source = build_frozen(SourceRef, {**self._source, "line": line})
         return build_frozen(Record, {"tag": "row", "values": dict(zip(self.columns, row, strict=False)),
                                      "source": source})
@@ -230,6 +245,34 @@ def neutralise(cell: str) -> str:
     return cell
 
 
+def _neutralised(cells: Sequence[str], joined: str, hit: re.Match[str] | None) -> list[str]:
+    """``cells`` with :func:`neutralise` applied to each cell that starts like a formula. ``joined`` is
+    ``"\\0" + "\\0".join(cells)`` and ``hit`` the first MAYBE_FORMULA match in it: each match is the start
+    of a cell (the NULs before it say which), unless a cell holds a NUL itself."""
+    if joined.count("\0") != len(cells):
+        return [neutralise(c) if c[:1] in FORMULA_CHARS else c for c in cells]
+    out = list(cells)
+    while hit is not None:
+        start = hit.start()
+        index = joined.count("\0", 0, start)
+        out[index] = neutralise(out[index])
+        hit = MAYBE_FORMULA.search(joined, start + 2)
+    return out
+
+
+def with_constants(sink: Callable[[Sequence[str]], None], size: int,
+                    constants: Mapping[int, str]) -> Callable[[Sequence[str]], None]:
+    """``sink`` taking every key's value, fed the given values with the constants put in their places."""
+    dynamic = [i for i in range(size) if i not in constants]
+    fixed = sorted(constants)
+    where = [dynamic.index(i) if i not in constants else len(dynamic) + fixed.index(i) for i in range(size)]
+    pad = tuple(constants[i] for i in fixed)
+    pick = operator.itemgetter(*where)
+    if size == 1:
+        return lambda values: sink(((*values, *pad)[0],))
+    return lambda values: sink(pick((*values, *pad)))
+
+
 class CsvWriter:
     """Streaming CSV writer; ``close()`` flushes but leaves ``target`` open."""
 
@@ -264,8 +307,52 @@ class CsvWriter:
             cells = self._cells(values)
         except KeyError:  # some columns are missing from this record: they are empty cells
             cells = [values.get(name, "") for name in self.columns]
-        if self.options.neutralise_formulas and MAYBE_FORMULA.search("\0" + "\0".join(cells)):
-            cells = [neutralise(c) if c[:1] in FORMULA_CHARS else c for c in cells]
+        self._put(cells)
+
+    def values_writer(self, tag: str, keys: Sequence[str],
+                      constants: Mapping[int, str] | None = None) -> Callable[[Sequence[str]], None]:
+        """A faster :meth:`write` for many records with the same keys (the mapping engine's outbound path).
+
+        ``constants`` gives the values of some keys (by index) that are the same on every call; ``sink(values)``
+        takes the other keys' values, in key order, and writes what :meth:`write` writes for the Record of
+        all of them, the cells put in header order once for all instead of per row."""
+        keys = tuple(keys)
+        if constants:
+            return with_constants(self.values_writer(tag, keys), len(keys), constants)
+        pick: Any = None   # decided at the first row, once the header is known
+
+        def sink(values: Sequence[str]) -> None:
+            nonlocal pick
+            if pick is None:
+                pick = self._picker(keys)
+            if pick is False:
+                self.write(Record(tag, dict(zip(keys, values, strict=True))))
+                return
+            self._count += 1
+            self._put(values if pick is True else pick(values))
+
+        return sink
+
+    def _picker(self, keys: tuple[str, ...]) -> Any:
+        """True: the values are already in header order; False: use :meth:`write`; else a reordering."""
+        if not self.columns:
+            if len(set(keys)) != len(keys):
+                return False
+            self._start(keys)
+        if keys == self.columns:
+            return True
+        if len(set(keys)) != len(keys) or not self._known.issuperset(keys):
+            return False
+        where = {key: index for index, key in enumerate(keys)}
+        getter = operator.itemgetter(*(where.get(name, len(keys)) for name in self.columns))  # len(keys): ""
+        return lambda values: getter((*values, ""))
+
+    def _put(self, cells: Sequence[str]) -> None:
+        if self.options.neutralise_formulas:
+            joined = "\0" + "\0".join(cells)
+            hit = MAYBE_FORMULA.search(joined)
+            if hit is not None:
+                cells = _neutralised(cells, joined, hit)
         try:
             self._csv.writerow(cells)
         except UnicodeEncodeError as exc:

@@ -185,6 +185,11 @@ class Translator:
             fast = self._lookup(node, func)
             if fast is not None:
                 return fast
+        if name == "decimal" and all(isinstance(a, nodes.Const) for a in node.args) and len(node.args) <= 1:
+            scale = node.args[0].value if node.args else None
+            pattern = _CANONICAL if scale is None else re.compile(rf"(?:0|[1-9]\d{{0,26}})\.\d{{{int(scale)}}}\Z")
+            return Value(f"_decimal({self.value(node.node)}, {self.ns.ref(pattern, 'r')}, {self.ns.ref(func, 'f')}, "
+                         f"{scale!r})", text=True)
         if name == "total" and not node.args:
             return Value(f"_total({self.value(node.node)}, {self.ns.ref(func, 'f')})", text=True)
         args = "".join(f", {self.value(a)}" for a in node.args)
@@ -343,6 +348,17 @@ def _lookup(value: Any, table: dict[Any, str], slow: Callable[..., str], args: t
         if found is not None:
             return found
     return slow(value, *args)
+
+
+_CANONICAL = re.compile(r"(?:0|[1-9]\d{0,26})(?:\.\d{1,26})?\Z")
+
+
+def _decimal(value: Any, canonical: re.Pattern[str], slow: Callable[..., str], scale: Any) -> str:
+    """The ``decimal`` filter, with text already in its canonical form (``19.99`` for scale 2) returned as is:
+    Decimal would give the same text back. Anything else (spaces, signs, other places) goes to the filter."""
+    if type(value) is str and canonical.match(value):
+        return value
+    return slow(value) if scale is None else slow(value, scale)
 
 
 def _total(values: list[Any], slow: Callable[[Any], str]) -> str:
@@ -525,7 +541,7 @@ def _units_pluck(units: list[Any], keys: tuple[str, ...], component: str | None,
 
 
 _STATIC: dict[str, Any] = {
-    "Missing": Missing, "_missing": _missing, "_lookup": _lookup, "_total": _total, "_text": _text, "_default": _default, "_length": _length,
+    "Missing": Missing, "_missing": _missing, "_lookup": _lookup, "_total": _total, "_decimal": _decimal, "_text": _text, "_default": _default, "_length": _length,
     "_el": _el, "_comp": _comp, "_segment_values": _segment_values, "_qualified_parts": _qualified_parts,
     "_seg": _seg, "_first": _first, "_segs": _segs, "_every": _every, "_units_pluck": _units_pluck,
 }

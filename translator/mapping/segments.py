@@ -30,13 +30,14 @@ class Node:
     """One loop instance (or the message root) and its own segments (Records, or split element lists
     on the generated path: the tree is the same either way)."""
 
-    __slots__ = ("name", "segments", "children", "parent", "variables")
+    __slots__ = ("name", "segments", "children", "parent", "variables", "_below")
 
     def __init__(self, name: str | None, segments: list[Any] | None = None, parent: Node | None = None) -> None:
         self.name, self.parent = name, parent
         self.segments: list[Any] = segments if segments is not None else []
         self.children: list[Node] = []
         self.variables: dict[str, Any] | None = None
+        self._below: list[Node] | None = None
 
     def __repr__(self) -> str:
         return f"<Node {self.name} {len(self.segments)} segments {len(self.children)} children>"
@@ -77,7 +78,11 @@ class Node:
         return [unit_for(n) for n in self.loop_nodes(name)]
 
     def descendants(self) -> list[Node]:
-        """Every node below this one, depth first in document order (a list: no recursive generators)."""
+        """Every node below this one, depth first in document order (a list: no recursive generators).
+
+        Kept once asked for: a document asks it of the same nodes for each of its arrays."""
+        if self._below is not None:
+            return self._below
         out: list[Node] = []
         stack = self.children[::-1]
         while stack:
@@ -85,6 +90,7 @@ class Node:
             out.append(node)
             if node.children:
                 stack.extend(node.children[::-1])
+        self._below = out
         return out
 
 

@@ -55,23 +55,83 @@ def missing_column_problem(column: Column, source: SourceRef) -> Problem:
 def map_rows(mapping: CompiledMapping, records: Iterable[Record], result: InboundResult) -> Iterator[MappedDocument]:
     """Group rows into documents (groups keep first-seen order) and build each one.
 
-    Rows are kept until the end of the file, so rows of one PO anywhere in the file make one document;
-    with ``sorted_input: true`` a document is built as soon as its key changes (memory for one
-    document, not the file), and a key that comes back after its rows ended is a problem.
+    Rows of one PO anywhere in the file make one document. A CSV file that can be read twice is read
+    twice: first only to learn each document's last row, then to build every document as soon as its
+    last row has been read, so memory holds the documents still open (one, when a PO's rows are
+    together), not the file. Other inputs keep their rows until the end of the file. With
+    ``sorted_input: true`` a document is built as soon as its key changes, and a key that comes back
+    after its rows ended is a problem.
     """
     keys = MappedDocument(mapping.document, "", {})
     units = _units(mapping, records, result, keys)
     if mapping.sorted_input:
         yield from _adjacent_groups(mapping, units, result)
-        for problem in keys.problems:
-            result.add_problem(problem)
-        return
-    groups: dict[str, list[Unit]] = {}
-    for key, unit in units:
-        groups.setdefault(key, []).append(unit)
+    else:
+        last = _last_rows(mapping, records)
+        if last is not None:
+            yield from _closed_groups(mapping, units, last)
+        else:
+            groups: dict[str, list[Unit]] = {}
+            for key, unit in units:
+                groups.setdefault(key, []).append(unit)
+            for problem in keys.problems:
+                result.add_problem(problem)
+            keys.problems.clear()
+            for key, group in groups.items():
+                yield build_document(mapping, key, group)
     for problem in keys.problems:
         result.add_problem(problem)
-    for key, group in groups.items():
+
+
+def _last_rows(mapping: CompiledMapping, reader: Any) -> dict[str, int] | None:
+    """The first pass: for each document key, the position of its last keyed row (None: read once).
+
+    Rows are numbered as :func:`_units` yields them (rows without a key are skipped by both), and keys
+    come from the same :func:`_group_key`, so both passes agree on every row.
+    """
+    rows = getattr(reader, "rows", None)
+    if rows is None or not getattr(reader, "rereadable", False):
+        return None
+    scratch = MappedDocument(mapping.document, "", {})
+    last: dict[str, int] = {}
+    names: list[tuple[str, int]] | None = None
+    blanks: list[str] = []
+    index = 0
+    for _line, cells in rows():
+        if names is None:
+            headers, missing = resolve_headers(mapping.columns, reader.columns)
+            if missing:
+                return None
+            position = {header: i for i, header in enumerate(reader.columns)}  # a repeated header: the last
+            names = [(name, position[header]) for name, header in headers.items()]
+            blanks = [c.name for c in mapping.columns if c.name not in headers]
+        width = len(cells)
+        row = {name: cells[i] if i < width else "" for name, i in names}
+        for name in blanks:
+            row[name] = ""
+        key = _group_key(mapping, Unit({"row": row}, SourceRef()), scratch) if mapping.group_by else str(index)
+        if key is not SKIP:
+            last[str(key)] = index
+            index += 1
+    return last
+
+
+def _closed_groups(mapping: CompiledMapping, units: Iterator[tuple[str, Unit]],
+                   last: dict[str, int]) -> Iterator[MappedDocument]:
+    """Documents built as their last row arrives, still in first-seen order."""
+    open_groups: dict[str, list[Unit]] = {}
+    closed: set[str] = set()
+    for index, (key, unit) in enumerate(units):
+        open_groups.setdefault(key, []).append(unit)
+        if last.get(key) == index:
+            closed.add(key)
+        while open_groups:
+            first = next(iter(open_groups))
+            if first not in closed:
+                break
+            closed.discard(first)
+            yield build_document(mapping, first, open_groups.pop(first))
+    for key, group in open_groups.items():  # only if the file changed between the two passes
         yield build_document(mapping, key, group)
 
 

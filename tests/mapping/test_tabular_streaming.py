@@ -1,0 +1,66 @@
+"""Unsorted CSV files are read twice so documents stream out as their last row is read.
+
+Both ways (two passes over a file that can be re-read, one pass holding every row for a stream that
+cannot) give the same documents in the same first-seen order, whatever the order of the rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.mapping.helpers import MAPPINGS
+from translator.mapping import load_mapping
+
+HEADER = ["PO", "Shipped Date", "Selling Party", "Ship From", "Line", "SKU", "Qty", "Package ID", "Tracking"]
+
+
+class OneWayStream(io.BytesIO):
+    """A stream that cannot seek back (a pipe): the reader gets one pass."""
+
+    def seekable(self) -> bool:
+        return False
+
+
+def _rows(order: list[int]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    for line, po in enumerate(order, 1):
+        writer.writerow([f"PO{po}", "2026-11-23 10:00:00", "V1", "WH1", str(line), f"0{line:012d}", "1",
+                         f"PKG{po}", f"1Z{po}"])
+    return out.getvalue().encode("utf-8")
+
+
+def _documents(source: io.BytesIO) -> list[tuple[str, dict, list]]:
+    mapping = load_mapping(MAPPINGS / "shipment-confirmations.csv.yaml")
+    return [(d.key, d.item, [p.to_dict() for p in d.problems]) for d in mapping.read(source, file_name="s.csv")]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, 6), min_size=1, max_size=30))
+def test_any_row_order_gives_the_same_documents_in_one_pass_or_two(order: list[int]) -> None:
+    data = _rows(order)
+    two_passes = _documents(io.BytesIO(data))
+    one_pass = _documents(OneWayStream(data))
+    assert two_passes == one_pass
+    assert [key for key, _, _ in two_passes] == list(dict.fromkeys(f"PO{po}" for po in order))
+
+
+def test_documents_of_a_sorted_file_are_built_while_the_file_is_read() -> None:
+    order = [po for po in range(1, 3001) for _ in range(2)]
+    data = _rows(order)
+    source = io.BytesIO(data)
+    documents = load_mapping(MAPPINGS / "shipment-confirmations.csv.yaml").read(source, file_name="s.csv")
+    first = next(iter(documents))
+    assert first.key == "PO1"
+    assert source.tell() < len(data) // 4   # the second pass has just begun
+
+
+def test_a_po_split_across_the_file_is_still_one_document() -> None:
+    documents = _documents(io.BytesIO(_rows([1, 2, 3, 1])))
+    assert [key for key, _, _ in documents] == ["PO1", "PO2", "PO3"]
+    assert [i["itemSequenceNumber"] for i in documents[0][1]["items"]] == [1, 4]
