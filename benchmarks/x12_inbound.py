@@ -1,15 +1,20 @@
 """X12 inbound benchmark: our streaming reader (with envelope validation) against a plain-Python floor.
 
-Generates 856 (Order/Item/Pack) and 810 files for N orders into a temporary directory, then runs, each
-in a fresh subprocess so peak RSS is per job:
+Generates 856 and 810 files for N orders into a temporary directory (by default the very files
+``mapping_throughput.py`` maps: 856 Shipment/Order/Pack/Item and its 810; ``--layout oip`` gives the
+older Order/Item/Pack 856 and 810 of this script), then runs, each in a fresh subprocess so peak RSS
+is per job:
 
 * ``floor``: read 1 MiB chunks, split on the segment terminator, split each segment on ``*`` (no
   records, no validation): the least any Python X12 reader can do;
 * ``records``: the floor plus one Record (tag + values dict) per segment, no validation, no SourceRef;
-* ``reader``: ``translator.formats.x12.reader`` iterated to the end (records + envelope checks).
+* ``messages``: ``Reader.messages()`` to the end: one RawMessage (split segments) per transaction
+  set with every envelope check, the form the mapping engine reads;
+* ``reader``: the reader iterated to the end: Records (values dicts and SourceRefs) + envelope checks.
 
-Usage: ``python benchmarks/x12_inbound.py [--orders 100000 10000] [--repeat 3] [--keep DIR]``.
-Speed is measured here, never in the test suite.
+Usage: ``python benchmarks/x12_inbound.py [--orders 10000 100000] [--repeat 3] [--layout mapping|oip]
+[--keep DIR]``. Two sizes show whether peak memory stays flat. Speed is measured here, never in the
+test suite.
 """
 
 from __future__ import annotations
@@ -102,6 +107,18 @@ def run_records_floor(path: str) -> int:
     return segments
 
 
+def run_messages(path: str) -> int:
+    from translator.formats.x12 import reader
+
+    r = reader(path)
+    segments = 0
+    for message in r.messages():
+        segments += len(message.segments)
+    assert not r.problems, r.problems[:3]
+    assert segments == r.segment_count - 4, (segments, r.segment_count)   # all but ISA, GS, GE, IEA
+    return r.segment_count
+
+
 def run_reader(path: str) -> int:
     from translator.formats.x12 import reader
 
@@ -113,7 +130,7 @@ def run_reader(path: str) -> int:
     return r.segment_count
 
 
-JOBS = {"floor": run_floor, "records": run_records_floor, "reader": run_reader}
+JOBS = {"floor": run_floor, "records": run_records_floor, "messages": run_messages, "reader": run_reader}
 
 
 def child(job: str, path: str, repeat: int) -> None:
@@ -137,11 +154,32 @@ def measure(job: str, path: Path, repeat: int) -> dict:
     return json.loads(out)
 
 
+def _generate(layout: str, path: Path, st01: str, orders: int) -> None:
+    if layout == "oip":
+        generate(path, st01, orders)
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from mapping_throughput import write_x12
+
+    write_x12(path, st01, orders)
+
+
+def _row(st01: str, orders: int, size: float, results: dict[str, dict]) -> str:
+    floor = results["floor"]
+    cells = [st01, f"{orders:,}", f"{floor['segments']:,}", f"{size:.0f}"]
+    cells += [f"{r['segments'] / r['seconds']:,.0f}" for r in results.values()]
+    cells += [f"{results[job]['seconds'] / floor['seconds']:.2f}x" for job in ("messages", "reader")]
+    cells += [f"{r['peak_mb']:.0f}" for r in results.values()]
+    return "| " + " | ".join(cells) + " |"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--keep", type=Path, help="write the generated files here and keep them")
     parser.add_argument("--repeat", type=int, default=3, help="runs per job; the best is reported")
+    parser.add_argument("--layout", choices=("mapping", "oip"), default="mapping",
+                        help="mapping: the files mapping_throughput.py maps; oip: Order/Item/Pack 856")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -150,24 +188,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores shared); seg/s from best-of-{args.repeat} CPU time")
-        print("| set | orders | segments | MB | floor seg/s | records floor seg/s | reader seg/s | reader wall seg/s "
-              "| reader/floor | reader/records floor | floor peak MB | reader peak MB |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores shared); seg/s from best-of-{args.repeat} "
+              f"CPU time; layout {args.layout}")
+        print("| set | orders | segments | MB | floor seg/s | records floor seg/s | messages() seg/s | Records seg/s "
+              "| messages/floor | Records/floor | floor peak MB | records floor peak MB | messages() peak MB "
+              "| Records peak MB |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for st01 in ("856", "810"):
             for orders in args.orders:
                 path = folder / f"{st01}_{orders}.x12"
-                generate(path, st01, orders)
-                floor, recs = measure("floor", path, args.repeat), measure("records", path, args.repeat)
-                ours = measure("reader", path, args.repeat)
-                size = os.path.getsize(path) / 1e6
-                print(f"| {st01} | {orders:,} | {ours['segments']:,} | {size:.0f} | "
-                      f"{floor['segments'] / floor['seconds']:,.0f} | {recs['segments'] / recs['seconds']:,.0f} | "
-                      f"{ours['segments'] / ours['seconds']:,.0f} | "
-                      f"{ours['segments'] / ours['wall']:,.0f} | "
-                      f"{ours['seconds'] / floor['seconds']:.2f}x | {ours['seconds'] / recs['seconds']:.2f}x | "
-                      f"{floor['peak_mb']:.0f} | {ours['peak_mb']:.0f} |",
-                      flush=True)
+                _generate(args.layout, path, st01, orders)
+                results = {job: measure(job, path, args.repeat) for job in JOBS}
+                print(_row(st01, orders, os.path.getsize(path) / 1e6, results), flush=True)
 
 
 if __name__ == "__main__":

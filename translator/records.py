@@ -132,7 +132,8 @@ def element_values(parts: list[str], component: str) -> dict[str, str]:
     """``["N1", "SU", "", "92", "V1"]`` -> ``{"N101": "SU", "N103": "92", "N104": "V1"}``; an element holding
     the component separator becomes ``N101.1``, ``N101.2``... (empty components left out too).
 
-    Positions stop at 99 (``N199``), the most an X12 or EDIFACT segment can address.
+    Element positions stop at 99 (``N199``), as the X12 reader's keys always have: X12 element
+    positions have two digits.
     """
     tag = parts[0]
     keys = _element_keys(tag)

@@ -174,9 +174,9 @@ def test_small_chunks_split_anywhere_give_the_same_records(chunk_size: int) -> N
 
 
 def test_records_built_on_the_fast_path_equal_ordinary_records(monkeypatch: pytest.MonkeyPatch) -> None:
-    reader_module = importlib.import_module("translator.formats.x12.reader")
+    records_module = importlib.import_module("translator.records")
     fast, _ = read_all(DATA / "856_sopi.x12")
-    monkeypatch.setattr(reader_module, "_FAST", False)
+    monkeypatch.setattr(records_module, "_PLAIN", False)
     slow, _ = read_all(DATA / "856_sopi.x12")
     assert fast == slow and hash(fast[0].source) == hash(slow[0].source)
 

@@ -111,3 +111,25 @@ def test_broken_x12_elements_give_the_same_problems_both_ways(case: tuple[str, P
     data = ("~\n".join("*".join(s) for s in segments) + "~\n").encode("latin-1")
     generated, interpreted = both(mapping_name, data)
     assert generated == interpreted
+
+
+NUMBERS = st.one_of(st.from_regex(r"\A-?[0-9]{0,25}(\.[0-9]{0,10})?\Z"), st.sampled_from(
+    ["0.0000001", "0.00000010", "1E3", "NaN", " 12", "9" * 20 + "." + "9" * 7, "1" * 30, ""]))
+
+
+def _outcome(call: Any) -> Any:
+    try:
+        return call()
+    except Exception as exc:  # noqa: BLE001 - the comparison is of outcomes, errors included
+        return type(exc).__name__
+
+
+@given(value=NUMBERS, places=st.integers(0, 7))
+def test_the_number_fast_paths_give_the_filters_own_text(value: str, places: int) -> None:
+    from translator.mapping.filters import implied_decimal, to_decimal, total
+    from translator.mapping.pycompile import _CANONICAL, _canonical_with, _decimal, _implied, _total
+    assert _outcome(lambda: _decimal(value, _canonical_with(places), to_decimal, places)) == \
+        _outcome(lambda: to_decimal(value, places))
+    assert _outcome(lambda: _decimal(value, _CANONICAL, to_decimal, None)) == _outcome(lambda: to_decimal(value))
+    assert _outcome(lambda: _implied(value, places, implied_decimal)) == _outcome(lambda: implied_decimal(value, places))
+    assert _outcome(lambda: _total([value, "007"], total)) == _outcome(lambda: total([value, "007"]))

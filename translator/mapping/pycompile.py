@@ -185,11 +185,16 @@ class Translator:
             fast = self._lookup(node, func)
             if fast is not None:
                 return fast
-        if name == "decimal" and all(isinstance(a, nodes.Const) for a in node.args) and len(node.args) <= 1:
-            scale = node.args[0].value if node.args else None
-            pattern = _CANONICAL if scale is None else re.compile(rf"(?:0|[1-9]\d{{0,26}})\.\d{{{int(scale)}}}\Z")
+        scale = node.args[0].value if len(node.args) == 1 and isinstance(node.args[0], nodes.Const) else None
+        if name == "decimal" and len(node.args) <= 1 and (scale is None) == (not node.args) and (
+                scale is None or (isinstance(scale, int) and 0 <= scale <= 7)):
+            pattern = _CANONICAL if scale is None else _canonical_with(int(scale))
             return Value(f"_decimal({self.value(node.node)}, {self.ns.ref(pattern, 'r')}, {self.ns.ref(func, 'f')}, "
                          f"{scale!r})", text=True)
+        if name == "implied_decimal" and len(node.args) <= 1 and all(isinstance(a, nodes.Const) for a in node.args):
+            places = node.args[0].value if node.args else 2
+            if isinstance(places, int) and 0 < places < 10:
+                return Value(f"_implied({self.value(node.node)}, {places}, {self.ns.ref(func, 'f')})", text=True)
         if name == "total" and not node.args:
             return Value(f"_total({self.value(node.node)}, {self.ns.ref(func, 'f')})", text=True)
         args = "".join(f", {self.value(a)}" for a in node.args)
@@ -350,7 +355,15 @@ def _lookup(value: Any, table: dict[Any, str], slow: Callable[..., str], args: t
     return slow(value, *args)
 
 
-_CANONICAL = re.compile(r"(?:0|[1-9]\d{0,26})(?:\.\d{1,26})?\Z")
+# Decimal writes these back unchanged: no sign, no leading zeros, at most 20 integer digits (well inside its
+# 28-digit precision) and, below 1, at most 6 places (smaller numbers come back in exponent form).
+_CANONICAL = re.compile(r"(?:[1-9]\d{0,19}(?:\.\d{1,20})?|0(?:\.\d{1,6})?)\Z")
+
+
+def _canonical_with(scale: int) -> re.Pattern[str]:
+    """For scale 0..7: at most 27 digits, so Decimal's quantize gives the same text back."""
+    integer = r"(?:0|[1-9]\d{0,19})" if scale <= 6 else r"[1-9]\d{0,19}"
+    return re.compile(rf"{integer}\.\d{{{scale}}}\Z" if scale > 0 else rf"{integer}\Z")
 
 
 def _decimal(value: Any, canonical: re.Pattern[str], slow: Callable[..., str], scale: Any) -> str:
@@ -361,11 +374,20 @@ def _decimal(value: Any, canonical: re.Pattern[str], slow: Callable[..., str], s
     return slow(value) if scale is None else slow(value, scale)
 
 
+def _implied(value: Any, places: int, slow: Callable[..., str]) -> str:
+    """``implied_decimal``: plain digits placed by integer arithmetic (the text Decimal.scaleb gives)."""
+    if type(value) is str and value.isascii() and value.isdigit() and len(value) <= 20 and 0 < places <= 6:
+        whole, fraction = divmod(int(value), 10 ** places)
+        return f"{whole}.{fraction:0{places}d}"
+    return slow(value, places)
+
+
 def _total(values: list[Any], slow: Callable[[Any], str]) -> str:
-    """The ``total`` filter, with whole numbers added as ints (the same text: Decimal drops leading zeros too)."""
+    """The ``total`` filter, with whole numbers added as ints (the same text: Decimal drops leading zeros too,
+    and sums of numbers up to 18 digits stay well inside its 28-digit precision)."""
     acc = 0
     for value in values:
-        if type(value) is str and value.isascii() and value.isdigit():
+        if type(value) is str and value.isascii() and value.isdigit() and len(value) <= 18:
             acc += int(value)
         else:
             return slow(values)
@@ -482,21 +504,24 @@ def _key_value(parts: list[str], key: str, component: str | None) -> str:
         return ""
 
 
-def _qualifier_of(parts: list[str], component: str | None) -> str:
-    first = parts[1] if len(parts) > 1 else ""
-    if not first:
-        return ""
-    if component and component in first:
-        return first.split(component, 1)[0]
-    return first
-
-
 def _seg(node: Any, tag: str, qualifier: str | None, at: str | None, component: str | None) -> list[str] | None:
-    """``seg(tag, qualifier)``: the first such segment in scope, innermost loop first (None: missing)."""
+    """``seg(tag, qualifier)``: the first such segment in scope, innermost loop first (None: missing).
+
+    The qualifier is element 1 (its first component when it is a composite), or the element ``at`` names."""
     while node is not None:
         for parts in node.segments:
-            if parts[0] == tag and (qualifier is None or qualifier == (
-                    _key_value(parts, at, component) if at else _qualifier_of(parts, component))):
+            if parts[0] != tag:
+                continue
+            if qualifier is None:
+                return parts
+            if at is not None:
+                if _key_value(parts, at, component) == qualifier:
+                    return parts
+                continue
+            first = parts[1] if len(parts) > 1 else ""
+            if component and component in first:
+                first = first.split(component, 1)[0]
+            if first == qualifier:
                 return parts
         node = node.parent
     return None
@@ -541,7 +566,7 @@ def _units_pluck(units: list[Any], keys: tuple[str, ...], component: str | None,
 
 
 _STATIC: dict[str, Any] = {
-    "Missing": Missing, "_missing": _missing, "_lookup": _lookup, "_total": _total, "_decimal": _decimal, "_text": _text, "_default": _default, "_length": _length,
+    "Missing": Missing, "_missing": _missing, "_lookup": _lookup, "_total": _total, "_decimal": _decimal, "_implied": _implied, "_text": _text, "_default": _default, "_length": _length,
     "_el": _el, "_comp": _comp, "_segment_values": _segment_values, "_qualified_parts": _qualified_parts,
     "_seg": _seg, "_first": _first, "_segs": _segs, "_every": _every, "_units_pluck": _units_pluck,
 }

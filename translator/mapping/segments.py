@@ -131,8 +131,13 @@ def build_tree(loops: tuple[Loop, ...], segments: list[Any], starts: LoopStarts 
     by_level, default, until = starts or loop_starts(loops)
     raw = hl_ids is not None
     ids = hl_ids or _record_hl_ids
+    special = {"HL", *default, *MESSAGE_END, *(tag for tags in until.values() for tag in tags)}
+    own = root.segments
     for segment in segments:
         tag = segment[0] if raw else segment.tag
+        if tag not in special:  # most segments: they belong to the current loop
+            own.append(segment)
+            continue
         loop = None
         if tag == "HL":
             number, parent_number, level = ids(segment)
@@ -142,6 +147,7 @@ def build_tree(loops: tuple[Loop, ...], segments: list[Any], starts: LoopStarts 
             current = Node(loop.name if loop else f"HL:{level}", [segment], parent)
             parent.children.append(current)
             by_hl[number] = current
+            own = current.segments
             continue
         if tag in default:
             loop = (by_level.get((tag, _element3(segment, raw, ids))) if by_level else None) or default[tag]
@@ -153,6 +159,7 @@ def build_tree(loops: tuple[Loop, ...], segments: list[Any], starts: LoopStarts 
             if current.parent is not None and (tag in MESSAGE_END or (until and tag in until.get(current.name or "", ()))):
                 current = _close(until, current, tag)
             current.segments.append(segment)
+        own = current.segments
     return root
 
 

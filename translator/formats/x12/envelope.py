@@ -1,7 +1,9 @@
 """Envelope checks for the X12 reader (the data it fills in lives in :mod:`.model`).
 
-:class:`EnvelopeChecker` is fed the envelope segments (ISA, GS, ST, SE, GE, IEA) and the segments in
-between as the reader meets them. It checks counts and control numbers, turns every deviation into a
+:class:`EnvelopeChecker` is fed the envelope segments (ISA, GS, ST, SE, GE, IEA) as the reader meets
+them, plus the segments in between that are wrong (a bad segment id, a segment outside any set); it
+learns how many segments a set holds from segment numbers (:meth:`EnvelopeChecker.reached`), so the
+reader's hot loop never calls it. It checks counts and control numbers, turns every deviation into a
 located :class:`~translator.problems.Problem`, and records on each :class:`TransactionSet` and
 :class:`FunctionalGroup` the X12 error codes a 997 needs (see :mod:`.codes`). It knows nothing about
 what a transaction set means.
@@ -51,6 +53,17 @@ class EnvelopeChecker:
         if st is not None:
             st.segment_errors.append(SegmentError(tag, index - st.first_segment + 1, code, element,
                                                   None, element_code, value))
+
+    def reached(self, index: int) -> None:
+        """The reader is at segment number ``index``: the open set holds every segment since its ST.
+
+        Every envelope segment but SE closes an open set, so its segment count follows from segment
+        numbers alone; the reader calls this before each envelope segment (and at the end of input)
+        instead of counting the data segments one by one on its hot path.
+        """
+        st = self.open_set
+        if st is not None:
+            st.segment_count = index - st.first_segment
 
     # -- dispatch ---------------------------------------------------------------------------------
     def envelope(self, tag: str, parts: list[str], index: int, text: str, delimiters: Delimiters) -> None:
