@@ -46,11 +46,29 @@ def _to_int(value: Any, spec: Field) -> Any:
 class GeneratedMapping:
     """The generated functions of one inbound mapping (see the module docstring)."""
 
-    def __init__(self, functions: dict[str, Callable[..., Any]], source: str) -> None:
-        self.document: Callable[[Any, list[Any], str | None], dict[str, Any]] = functions["_level0"]
+    def __init__(self, functions: dict[str, Callable[..., Any]], source: str, arrays: tuple[ArraySpec, ...]) -> None:
+        self.document: Callable[[Any, list[Any], str | None, list[Any]], dict[str, Any]] = functions["_level0"]
         self.key: Callable[[Any, list[Any], str | None], Any] | None = functions.get("_doc_key")
         self.group_key: Callable[[Any, list[Any], str | None], Any] | None = functions.get("_group_key")
         self.source = source
+        self.arrays = arrays
+
+    def element_paths(self, item: dict[str, Any]) -> list[str]:
+        """The JSON path of every element of ``item`` (``$``, ``$.items[0]``...) in the order they were
+        built, which is the order their first units are in W."""
+        paths: list[str] = []
+        _walk(item, self.arrays, "$", paths)
+        return paths
+
+
+def _walk(element: dict[str, Any], arrays: tuple[ArraySpec, ...], prefix: str, paths: list[str]) -> None:
+    paths.append(prefix)
+    for array in arrays:
+        found: Any = element
+        for part in array.path:
+            found = found.get(part) if isinstance(found, dict) else None
+        for index, child in enumerate(found or ()):
+            _walk(child, array.arrays, f"{prefix}.{array.dotted}[{index}]", paths)
 
 
 def generate(mapping: CompiledMapping, env: Any) -> GeneratedMapping | None:
@@ -72,7 +90,7 @@ def generate(mapping: CompiledMapping, env: Any) -> GeneratedMapping | None:
     source = "\n".join(writer.lines) + "\n"
     namespace = writer.ns.globals
     exec(compile(source, f"<generated from {mapping.name}>", "exec"), namespace)  # noqa: S102 - our own source
-    return GeneratedMapping(namespace, source)
+    return GeneratedMapping(namespace, source, mapping.arrays)
 
 
 class _Writer:
@@ -111,11 +129,15 @@ class _Writer:
 
     # -- functions --------------------------------------------------------------------------
     def level(self, fields: tuple[Field, ...], arrays: tuple[ArraySpec, ...], group_by: Field | None = None) -> str:
-        """``_levelN(U, G, C)``: one element (the document or an array element) from its group G."""
+        """``_levelN(U, G, C, W)``: one element (the document or an array element) from its group G.
+
+        Each element's first unit is appended to W as it is built, in the order the interpreter builds
+        elements (the element, then each array's elements in turn), so :meth:`GeneratedMapping.element_paths`
+        can say later which row or segment each part came from without building anything again."""
         number = self.count
         self.count += 1
         fields_name, fields_body = self.fields_function(number, fields)
-        body = [f"def _level{number}(U, G, C):", *fields_body,  # inline: one call less per element
+        body = [f"def _level{number}(U, G, C, W):", "    W.append(U)", *fields_body,  # fields inline
                 "    if len(G) > 1:", "        for u in G[1:]:",
                 f"            if {self.differ(fields)}{fields_name}(u, G, C) != out:", "                raise Conflict()"]
         for array in arrays:
@@ -202,12 +224,12 @@ class _Writer:
         if array.when is not None:
             lines.append(f"    kids = [k for k in kids if {self.condition(array.when)}(k, None, C)]")
         if array.group_by is None:
-            lines.append(f"    items = [{child}(k, [k], C) for k in kids]")
+            lines.append(f"    items = [{child}(k, [k], C, W) for k in kids]")
         else:
             key = self.scalar(f"_key{self.count}", array.group_by, rows=False)
             lines += ["    groups = {}", "    for k in kids:", f"        key = {key}(k, None, C)",
                       "        if key is not None:", "            groups.setdefault(key, []).append(k)",
-                      f"    items = [{child}(g[0], g, C) for g in groups.values()]"]
+                      f"    items = [{child}(g[0], g, C, W) for g in groups.values()]"]
         lines += ["    if items:", "        " + self.store(array.path, "items")]
         return lines
 

@@ -14,15 +14,15 @@ class MappedDocument:
 
     ``field_sources`` maps a JSON path (``$.itemAcknowledgements[1].acknowledgedQuantity.amount``) to the
     row or segment that produced it, so a rule broken later is reported at that row. A document built
-    by generated code (:mod:`.generated`) carries ``explain`` instead: the interpreter's build of the
-    same document, run only when somebody asks where a part came from.
+    by generated code (:mod:`.generated`) carries ``explain`` instead, which works both out (from what the
+    generated code noted while building) only when somebody asks.
     """
 
     __slots__ = ("kind", "key", "item", "problems", "generated", "_sources", "_field_sources", "_explain")
 
     def __init__(self, kind: str, key: str, item: dict[str, Any], sources: list[SourceRef] | None = None,
                  problems: list[Problem] | None = None, field_sources: dict[str, SourceRef] | None = None,
-                 explain: Callable[[], MappedDocument] | None = None) -> None:
+                 explain: Callable[[], tuple[list[SourceRef], dict[str, SourceRef]]] | None = None) -> None:
         self.kind, self.key, self.item = kind, key, item
         self.problems: list[Problem] = problems if problems is not None else []
         self._sources = sources
@@ -32,11 +32,11 @@ class MappedDocument:
 
     def _explained(self) -> None:
         explain, self._explain = self._explain, None
-        other = explain() if explain is not None else None
+        sources, fields = explain() if explain is not None else ([], {})
         if self._sources is None:
-            self._sources = other.sources if other is not None else []
+            self._sources = sources
         if self._field_sources is None:
-            self._field_sources = other.field_sources if other is not None else {}
+            self._field_sources = fields
 
     @property
     def sources(self) -> list[SourceRef]:

@@ -20,7 +20,7 @@ from translator.mapping.results import InboundResult, MappedDocument
 from translator.mapping.spec import CompiledMapping, Loop
 from translator.mapping.tabular import document_from_units
 from translator.problems import Problem
-from translator.records import RawMessage, Record
+from translator.records import RawMessage, Record, SourceRef
 
 MESSAGE_START = ("ST", "UNH")
 MESSAGE_END = ("SE", "UNT")
@@ -132,23 +132,26 @@ def build_tree(loops: tuple[Loop, ...], segments: list[Any], starts: LoopStarts 
     raw = hl_ids is not None
     ids = hl_ids or _record_hl_ids
     special = {"HL", *default, *MESSAGE_END, *(tag for tags in until.values() for tag in tags)}
+    hl_names: dict[str, str] = {}  # HL03 -> the loop's name, worked out once per message
     own = root.segments
     for segment in segments:
         tag = segment[0] if raw else segment.tag
         if tag not in special:  # most segments: they belong to the current loop
             own.append(segment)
             continue
-        loop = None
         if tag == "HL":
             number, parent_number, level = ids(segment)
-            if tag in default:
-                loop = (by_level.get((tag, level)) if by_level else None) or default[tag]
+            name = hl_names.get(level)
+            if name is None:
+                loop = (by_level.get((tag, level)) if by_level else None) or default.get(tag)
+                name = hl_names[level] = loop.name if loop else f"HL:{level}"
             parent = by_hl.get(parent_number, root)
-            current = Node(loop.name if loop else f"HL:{level}", [segment], parent)
+            current = Node(name, [segment], parent)
             parent.children.append(current)
             by_hl[number] = current
             own = current.segments
             continue
+        loop = None
         if tag in default:
             loop = (by_level.get((tag, _element3(segment, raw, ids))) if by_level else None) or default[tag]
         if loop is not None:
@@ -260,7 +263,6 @@ def _any_source(node: Node) -> Any:
     for scope in node.chain():
         if scope.segments:
             return scope.segments[0].source
-    from translator.records import SourceRef
     return SourceRef()
 
 
@@ -306,8 +308,8 @@ def _generated_message(mapping: CompiledMapping, message: RawMessage, result: In
     """The documents of one X12 message, built by the mapping's generated code.
 
     A message that is truncated or of the wrong type, and any document whose build raises, goes to
-    the interpreter, which reports it; a document built here can still explain where its parts came
-    from (:class:`MappedDocument` runs the interpreter on demand).
+    the interpreter, which reports it. A document built here says where its parts came from when asked
+    (:class:`_RawSources`), from the units the generated code noted while building it.
     """
     generated = mapping.generated
     assert generated is not None
@@ -326,15 +328,52 @@ def _generated_message(mapping: CompiledMapping, message: RawMessage, result: In
             interpreted.extend(_interpreted_message(mapping, message.records(), result, starts))
         return interpreted[index]
 
+    sources = _RawSources(message, generated, interpret)
     for index, node in enumerate(nodes):
+        units: list[Node] = []
         try:
-            item = generated.document(node, [node], component)
+            item = generated.document(node, [node], component, units)
             key = generated.key(node, [node], component) if generated.key is not None else None
         except Exception:  # noqa: BLE001 - any failure: the interpreter builds it and says what is wrong
             yield interpret(index)
             continue
         yield MappedDocument(mapping.document, key or default_key(item), item,
-                             explain=lambda index=index: interpret(index))
+                             explain=lambda i=index, n=node, u=units, it=item: sources.explain(i, n, u, it))
+
+
+class _RawSources:
+    """Where the parts of a generated document came from, as the interpreter would have recorded it:
+    every segment of the document's loop, and per element the first segment of the loop it was built
+    from (``field_sources``)."""
+
+    def __init__(self, message: RawMessage, generated: Any, interpret: Callable[[int], MappedDocument]) -> None:
+        self.message, self.generated, self.interpret = message, generated, interpret
+        self._positions: dict[int, int] | None = None
+
+    def source(self, parts: list[str]) -> SourceRef:
+        if self._positions is None:
+            self._positions = {id(p): n for p, n in zip(self.message.segments, self.message.positions, strict=True)}
+        return SourceRef(self.message.file, segment=self._positions[id(parts)], message=self.message.control)
+
+    def explain(self, index: int, node: Node, units: list[Node],
+                item: dict[str, Any]) -> tuple[list[SourceRef], dict[str, SourceRef]]:
+        paths = self.generated.element_paths(item)
+        if len(paths) != len(units):  # two arrays writing one path: only the interpreter can say
+            doc = self.interpret(index)
+            return doc.sources, doc.field_sources
+        every = [self.source(parts) for n in [node, *node.descendants()] for parts in n.segments]
+        fields: dict[str, SourceRef] = {}
+        for path, unit in zip(paths, units, strict=True):
+            if path not in fields:
+                fields[path] = self._unit_source(unit)
+        return every, fields
+
+    def _unit_source(self, node: Node) -> SourceRef:
+        """The source :func:`unit_for` gives a loop: its first segment, else the nearest enclosing one's."""
+        for scope in node.chain():
+            if scope.segments:
+                return self.source(scope.segments[0])
+        return SourceRef()
 
 
 def _raw_hl_ids(component: str) -> Callable[[list[str]], tuple[str, str, str]]:

@@ -222,13 +222,28 @@ def build_document(mapping: CompiledMapping, key: str, units: list[Unit]) -> Map
     if generated is None:
         return document_from_units(mapping, key, units)
     rows = [u.context["row"] for u in units]
+    built: list[dict[str, str]] = []
     try:
-        item = generated.document(rows[0], rows, None)
+        item = generated.document(rows[0], rows, None, built)
         named = generated.key(rows[0], rows, None) if generated.key is not None else None
     except Exception:  # noqa: BLE001 - any failure: the interpreter builds it and says what is wrong
         return document_from_units(mapping, key, units)
     return MappedDocument(mapping.document, key if named is None else named, item, sources=[u.source for u in units],
-                          explain=lambda: document_from_units(mapping, key, units))
+                          explain=lambda: _row_sources(mapping, key, units, built, item))
+
+
+def _row_sources(mapping: CompiledMapping, key: str, units: list[Unit], built: list[dict[str, str]],
+                 item: dict[str, Any]) -> tuple[list[SourceRef], dict[str, SourceRef]]:
+    """``field_sources`` as the interpreter records them: per element, the row of its first unit."""
+    paths = mapping.generated.element_paths(item)
+    if len(paths) != len(built):  # two arrays writing one path: only the interpreter can say
+        doc = document_from_units(mapping, key, units)
+        return doc.sources, doc.field_sources
+    source_of = {id(u.context["row"]): u.source for u in units}
+    fields: dict[str, SourceRef] = {}
+    for path, row in zip(paths, built, strict=True):
+        fields.setdefault(path, source_of[id(row)])
+    return [u.source for u in units], fields
 
 
 def document_from_units(mapping: CompiledMapping, key: str, units: list[Unit]) -> MappedDocument:
