@@ -20,6 +20,8 @@ Typical use::
 
     r = reader(path)
     for record in r: ...                       # ST..SE records of every set
+    for message in r.messages(): ...           # or: whole sets as split element lists (RawMessage), the
+                                               # cheap form the mapping engine reads
     ack = Acknowledger(r)                      # after reading to the end
     ack.reject_set("0001", segment=rec.source.segment, element="BSN02")   # business rejections
     ack.write(out, {"newline_after_segment": True}, control_numbers=numbers)  # 997 back to the sender
