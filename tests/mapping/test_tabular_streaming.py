@@ -64,3 +64,19 @@ def test_a_po_split_across_the_file_is_still_one_document() -> None:
     documents = _documents(io.BytesIO(_rows([1, 2, 3, 1])))
     assert [key for key, _, _ in documents] == ["PO1", "PO2", "PO3"]
     assert [i["itemSequenceNumber"] for i in documents[0][1]["items"]] == [1, 4]
+
+
+def test_a_repeated_header_and_a_short_row_group_the_same_in_one_pass_or_two() -> None:
+    header = "Invoice Number,Invoice Date,Remit To,Ship From,Currency,Invoice Total,PO,Line,ASIN,SKU,Qty,Net Cost,Invoice Number\n"
+
+    def row(invoice: str, line: int, full: bool = True) -> str:
+        cells = f"{invoice},2026-11-23 00:00:00,V1,WH1,USD,25.00,PO1,{line},B00TEST01,0012345678905,2,12.50"
+        return cells + (f",{invoice}\n" if full else "\n")
+
+    data = (header + row("INV-B", 1, full=False) + row("INV-B", 2) + row("INV-B", 3) + row("INV-C", 1)).encode()
+    mapping = load_mapping(MAPPINGS / "invoices.csv.yaml")
+
+    def lines(source: io.BytesIO) -> list[tuple[str, list[str]]]:
+        return [(d.key, [i["itemSequenceNumber"] for i in d.item.get("items", [])]) for d in mapping.read(source)]
+
+    assert lines(io.BytesIO(data)) == lines(OneWayStream(data))

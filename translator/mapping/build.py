@@ -65,7 +65,7 @@ def evaluate(spec: Field, unit: Unit, doc: MappedDocument, prefix: str, extra: d
 
 
 _ERRORS = (SecurityError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError)
-_FAILURES = (UndefinedError, ValueProblem, *_ERRORS)
+FAILURES = (UndefinedError, ValueProblem, *_ERRORS)  # what makes a value fail (a Problem), or a `when` false
 
 
 def _json_path(prefix: str, spec: Field) -> str:
@@ -142,7 +142,7 @@ def group_fields(fields: Sequence[Field], units: Sequence[Unit], doc: MappedDocu
                 continue
             if not plain or type(value) is not str:
                 value = convert(value, spec)
-        except _FAILURES:
+        except FAILURES:
             value = evaluate(spec, head, doc, prefix, extra, first)
             if value is SKIP:
                 continue
@@ -223,7 +223,7 @@ def _wanted(array: ArraySpec, unit: Unit, doc: MappedDocument, prefix: str) -> b
         if value is None or value == "":
             return False
         value = convert(value, spec)
-    except _FAILURES:
+    except FAILURES:
         return False
     return value not in (False, "False", "false")
 

@@ -14,20 +14,25 @@ A mapping using something the translator does not cover simply has no generated 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
-from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
 
+from translator.mapping.build import FAILURES
 from translator.mapping.expressions import Field, convert
-from translator.mapping.filters import ValueProblem
-from translator.mapping.pycompile import Missing, Namespace, Translator, Unsupported, Value, runtime
+from translator.mapping.pycompile import Namespace, Translator, Unsupported, Value, runtime
+from translator.mapping.pyruntime import Missing
 from translator.mapping.results import set_path
 from translator.mapping.spec import ArraySpec, CompiledMapping
 
-_SEGMENT_NAMES = frozenset({"seg", "segs", "every"})
-_CONDITION_FAILURES = (Missing, UndefinedError, ValueProblem, SecurityError, TypeError, ValueError,
-                       ArithmeticError, LookupError, AttributeError)
+_SEGMENT_CALLS = frozenset({"seg()", "segs()", "every()"})
+# A ``when`` test that fails means "not wanted" (:func:`.build._wanted`); a missing read is such a failure.
+_CONDITION_FAILURES = (Missing, *FAILURES)
+
+
+log = logging.getLogger(__name__)
 
 
 class Conflict(Exception):
@@ -71,8 +76,9 @@ def _walk(element: dict[str, Any], arrays: tuple[ArraySpec, ...], prefix: str, p
             _walk(child, array.arrays, f"{prefix}.{array.dotted}[{index}]", paths)
 
 
-def generate(mapping: CompiledMapping, env: Any) -> GeneratedMapping | None:
-    """The generated form of an inbound ``mapping``, or None when it uses something not covered."""
+def generate(mapping: CompiledMapping, env: SandboxedEnvironment | None) -> GeneratedMapping | None:
+    """The generated form of an inbound ``mapping``, or None when it uses something not covered (or when the
+    translation itself fails: the interpreter runs every mapping, so a translator bug must not stop a load)."""
     if mapping.direction != "inbound" or env is None:
         return None
     segmented = mapping.format_name == "x12"
@@ -87,6 +93,10 @@ def generate(mapping: CompiledMapping, env: Any) -> GeneratedMapping | None:
             writer.scalar("_group_key", mapping.group_by, rows=False)
     except Unsupported:
         return None
+    except Exception:  # noqa: BLE001 - see the docstring
+        log.warning("mapping %s: no generated form (translator error); the interpreter runs it", mapping.name,
+                    exc_info=True)
+        return None
     source = "\n".join(writer.lines) + "\n"
     namespace = writer.ns.globals
     exec(compile(source, f"<generated from {mapping.name}>", "exec"), namespace)  # noqa: S102 - our own source
@@ -96,7 +106,7 @@ def generate(mapping: CompiledMapping, env: Any) -> GeneratedMapping | None:
 class _Writer:
     """Writes the source of one mapping's functions."""
 
-    def __init__(self, env: Any, segmented: bool, codelists: dict[str, list[dict[str, str]]]) -> None:
+    def __init__(self, env: SandboxedEnvironment, segmented: bool, codelists: dict[str, list[dict[str, str]]]) -> None:
         self.segmented, self.codelists = segmented, codelists
         self.ns = Namespace({**runtime(env), "Conflict": Conflict, "_convert": convert, "_to_int": _to_int,
                              "_set_path": set_path,
@@ -113,7 +123,7 @@ class _Writer:
                     raise Unsupported("rows outside a group")
                 return Value("G", "units") if self.segmented else Value("G", "rows")
             if self.segmented:
-                if name in _SEGMENT_NAMES:
+                if name in _SEGMENT_CALLS:
                     return Value("U")
                 if name.isalnum() and name.upper() == name:
                     tags.add(name)
@@ -125,10 +135,11 @@ class _Writer:
         return Translator(self.env, self.ns, resolve, self.codelists)
 
     def prelude(self, tags: set[str]) -> list[str]:
+        """Each segment tag the level's expressions name, looked up once per element."""
         return [f"    S_{tag} = _first(U, {tag!r})" for tag in sorted(tags)]
 
     # -- functions --------------------------------------------------------------------------
-    def level(self, fields: tuple[Field, ...], arrays: tuple[ArraySpec, ...], group_by: Field | None = None) -> str:
+    def level(self, fields: tuple[Field, ...], arrays: tuple[ArraySpec, ...]) -> str:
         """``_levelN(U, G, C, W)``: one element (the document or an array element) from its group G.
 
         Each element's first unit is appended to W as it is built, in the order the interpreter builds
@@ -171,22 +182,21 @@ class _Writer:
 
     def field(self, spec: Field, translator: Translator) -> list[str]:
         """Statements setting one field, as :func:`.build.group_fields` would on success."""
-        code, soft, filled = self.expression(spec, translator, soft=True)
-        if filled and spec.type == "string":  # a non-empty str or missing: nothing to test or convert
+        found = self.expression(spec, translator)
+        if found.filled and spec.type == "string":  # a non-empty str or missing: nothing to test or convert
             if not spec.optional:
-                return ["    " + self.store(spec.path, code)]
-            if soft is not None:
-                return [f"    v = {soft}", "    if v is not None:", "        " + self.store(spec.path)]
-        if spec.optional and soft is not None:  # an element read: None where it is missing, no exception
-            lines = [f"    v = {soft}"]
-        elif spec.optional:
-            lines = ["    try:", f"        v = {code}", "    except Missing:", "        v = None"]
-        else:
-            lines = [f"    v = {code}"]
+                return ["    " + self.store(spec.path, found.code)]
+            if found.soft is not None:
+                return [f"    v = {found.soft}", "    if v is not UNDEF:", "        " + self.store(spec.path)]
+        # An optional field skips a missing value only when the value itself is the missing read; a missing
+        # value met inside an expression raises, and the interpreter judges it (skip, or a problem).
+        soft = spec.optional and not found.safe and found.soft is not None
+        test = "v is not UNDEF and v is not None and v != ''" if soft else "v is not None and v != ''"
         spec_name = self.ns.ref(spec, "F")
         convert_ = {"string": f"if type(v) is not str: v = _convert(v, {spec_name})",
                     "integer": f"v = _to_int(v, {spec_name})"}.get(spec.type, f"v = _convert(v, {spec_name})")
-        return [*lines, "    if v is not None and v != '':", "        " + convert_, "        " + self.store(spec.path)]
+        return [f"    v = {found.soft if soft else found.code}", f"    if {test}:", "        " + convert_,
+                "        " + self.store(spec.path)]
 
     def store(self, path: tuple[str, ...], value: str = "v") -> str:
         if len(path) == 1:
@@ -195,21 +205,19 @@ class _Writer:
             return f"out.setdefault({path[0]!r}, {{}})[{path[1]!r}] = {value}"
         return f"_set_path(out, {path!r}, {value})"
 
-    def expression(self, spec: Field, translator: Translator, soft: bool = False) -> Any:
-        """Source for the field's value; with ``soft``, also the source giving None where it is missing
-        (None when that needs an exception)."""
+    def expression(self, spec: Field, translator: Translator) -> Value:
+        """The field's expression translated (a segment read as a value becomes its values dict)."""
         if spec.tree is None:  # a literal value
-            code = self.ns.ref(spec.evaluate({}), "k")
-            return (code, None, False) if soft else code
+            return Value(self.ns.ref(spec.evaluate({}), "k"), safe=True)
         if "{{" in spec.source or "{%" in spec.source:
             raise Unsupported("template (rendered to text)")
         output = spec.tree.body[0]
         if len(spec.tree.body) != 1 or type(output).__name__ != "Output" or len(output.nodes) != 1:
             raise Unsupported("template")
-        if not soft:
-            return translator.value(output.nodes[0])
         found = translator.expr(output.nodes[0])
-        return translator.value(output.nodes[0]), found.or_else("None"), found.filled
+        if found.kind != "value":
+            return Value(translator.value(output.nodes[0]))
+        return found
 
     def array(self, array: ArraySpec) -> list[str]:
         """Statements adding one array to ``out`` from the group's children, as :func:`.build.build_element`."""
@@ -236,17 +244,18 @@ class _Writer:
     def scalar(self, name: str, spec: Field, rows: bool) -> str:
         """``name(U, G, C)``: the text of a key expression, or None when it is empty (as ``evaluate``)."""
         tags: set[str] = set()
-        code = self.expression(spec, self.translator(tags, rows))
+        code = self.expression(spec, self.translator(tags, rows)).code
+        convert_ = "if type(v) is not str: v" if spec.type == "string" else "v"  # as build.evaluate converts
         self.lines += [f"def {name}(U, G, C):", *self.prelude(tags), f"    v = {code}",
                        "    if v is None or v == '':", "        return None",
-                       f"    if type(v) is not str: v = _convert(v, {self.ns.ref(spec, 'F')})",
+                       f"    {convert_} = _convert(v, {self.ns.ref(spec, 'F')})",
                        "    return str(v)", ""]
         return name
 
     def condition(self, spec: Field) -> str:
         """A ``when`` test as :func:`.build._wanted`: anything that fails means "not wanted"."""
         tags: set[str] = set()
-        code = self.expression(spec, self.translator(tags, rows=False))
+        code = self.expression(spec, self.translator(tags, rows=False)).code
         name = f"_when{self.count}"
         self.count += 1
         self.lines += [f"def {name}(U, G, C):", "    try:", *["    " + line for line in self.prelude(tags)],

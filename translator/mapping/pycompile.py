@@ -2,10 +2,10 @@
 
 Evaluating a field through closures (:mod:`.fastpath`) costs a few calls per step, and the loop around
 the fields costs more than the fields on a Prime Day file. This module turns the expression subset the
-shipped mappings use into Python *source* that :mod:`.generated` assembles into one function per array
-level. The translated code computes the same value as the sandbox on every input where the sandbox
-succeeds; where the sandbox would meet a missing value the code raises :class:`Missing`, and anything it
-cannot translate raises :class:`Unsupported` at load, so that mapping keeps the interpreter.
+shipped mappings use into Python *source* that :mod:`.generated` (inbound) and :mod:`.outbound_plan`
+assemble into functions. The code computes the sandbox's value wherever the sandbox succeeds; how it
+treats missing values is in :mod:`.pyruntime`. Anything it cannot translate raises
+:class:`Unsupported` at load, and that mapping keeps the interpreter.
 
 Values have a *kind*: ``value`` (whatever the sandbox would see), ``segment`` (an X12 segment as its
 split element list, ``None`` when absent; ``BSN.BSN03`` reads element 3), ``units`` (the loop nodes
@@ -15,23 +15,20 @@ row dict and its group, whose declared columns are always there and always text)
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Undefined, nodes
+from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from translator.records import element_values
+from translator.mapping.pyruntime import CANONICAL_DECIMAL, ELEMENT_KEY, Missing, canonical_with, runtime
+
+__all__ = ["Missing", "Namespace", "Translator", "Unsupported", "Value", "runtime"]
 
 
 class Unsupported(Exception):
     """The expression uses something this translator does not cover: keep the interpreter."""
-
-
-class Missing(Exception):
-    """Raised by translated code where the sandbox would produce a missing (undefined) value."""
 
 
 @dataclass(frozen=True)
@@ -45,27 +42,19 @@ class Value:
     steps: tuple[tuple[bool, Any], ...] = ()
     text: bool = False           # known to be a str
     safe: bool = False           # can never be missing (so never raises Missing)
-    soft: str | None = None      # the same read giving the value at SOFT instead of raising Missing
+    soft: str | None = None      # a read: the same, giving UNDEF instead of raising Missing
     filled: bool = False         # a non-empty str whenever it is not missing (an element read)
-
-    def or_else(self, fallback: str) -> str | None:
-        """Source giving ``fallback`` where this would raise Missing, without an exception (or None)."""
-        return None if self.soft is None else self.soft.replace(SOFT, fallback)
-
-
-SOFT = "\x00soft\x00"
 
 
 Resolver = Callable[[str], Value]
 
-# Filters whose result is the same whether a missing input raises before the call or inside it (they
-# all turn their input into text first, which a missing value refuses). Anything else is Unsupported.
+# Filters that turn their input into text (or iterate it) first, which a missing value refuses with the
+# sandbox's UndefinedError: a missing input fails them as it fails a read. Anything else is Unsupported.
 STRICT_FILTERS = frozenset({
     "datetime", "format_date", "decimal", "implied_decimal", "to_implied", "whole", "zfill", "pad", "total",
     "order_code", "boolean", "yes_no", "lookup", "trim", "upper", "lower", "pluck",
 })
 _TEXT_METHODS = {"trim": "strip", "upper": "upper", "lower": "lower"}
-_ELEMENT = re.compile(r"([A-Z0-9]{2,3})(\d\d)(?:\.(\d+))?$")
 _COMPARE = {"eq": "==", "ne": "!=", "lt": "<", "gt": ">", "lteq": "<=", "gteq": ">=", "in": "in", "notin": "not in"}
 
 
@@ -113,7 +102,7 @@ class Translator:
 
     # -- leaves and paths ------------------------------------------------------------------------
     def _Const(self, node: nodes.Const) -> Value:
-        return Value(self.ns.ref(node.value, "k"))
+        return Value(self.ns.ref(node.value, "k"), text=type(node.value) is str, safe=True)
 
     def _Name(self, node: nodes.Name) -> Value:
         return self.resolve(node.name)
@@ -135,13 +124,7 @@ class Translator:
     def _step(self, node: nodes.Getattr | nodes.Getitem, key: Any, attribute: bool) -> Value:
         inner = self.expr(node.node)
         if inner.kind == "segment":
-            code = self._element(inner, key)
-            soft = code[:-1] + f", {SOFT})"
-            if code.startswith("_el(S_"):  # a hoisted segment: the common case inline, the rest in _el
-                seg, position = inner.code, code.split(", ")[1]
-                test = f"{seg} is not None and len({seg}) > {position} and {seg}[{position}] and C not in {seg}[{position}]"
-                code, soft = f"({seg}[{position}] if {test} else {code})", f"({seg}[{position}] if {test} else {soft})"
-            return Value(code, text=True, soft=soft, filled=True)
+            return self._element(inner, key)
         if inner.kind == "row" and isinstance(key, str):  # a declared column: always there, always text
             return Value(f"{inner.code}[{key!r}]", text=True, safe=True)
         if inner.kind == "units":
@@ -149,16 +132,23 @@ class Translator:
         base, steps = inner.code, ((attribute, key),)
         if inner.base is not None:  # extend the path: one call walks all of it
             base, steps = inner.base, inner.steps + steps
-        return Value(f"_path({base}, {self.ns.ref(steps, 'p')})", base=base, steps=steps)
+        path = f"_path({base}, {self.ns.ref(steps, 'p')}"
+        return Value(path + ")", base=base, steps=steps, soft=path + ", UNDEF)")
 
-    def _element(self, segment: Value, key: Any) -> str:
-        match = _ELEMENT.match(key) if isinstance(key, str) else None
+    def _element(self, segment: Value, key: Any) -> Value:
+        """``BSN.BSN03`` / ``DTM['DTM01.2']``: an element or component read (inline for a hoisted segment)."""
+        match = ELEMENT_KEY.match(key) if isinstance(key, str) else None
         if match is None or match.group(1) != segment.tag:
             raise Unsupported(f"{key!r} is not an element of {segment.tag}")
         position, component = int(match.group(2)), match.group(3)
-        if component is None:
-            return f"_el({segment.code}, {position}, C)"
-        return f"_comp({segment.code}, {position}, {int(component)}, C)"
+        call = f"_el({segment.code}, {position}, C" if component is None \
+            else f"_comp({segment.code}, {position}, {int(component)}, C"
+        code, soft = call + ")", call + ", UNDEF)"
+        if component is None and segment.code.startswith("S_"):  # the common case inline, the rest in _el
+            seg = segment.code
+            test = f"{seg} is not None and len({seg}) > {position} and {seg}[{position}] and C not in {seg}[{position}]"
+            code, soft = f"({seg}[{position}] if {test} else {code})", f"({seg}[{position}] if {test} else {soft})"
+        return Value(code, text=True, soft=soft, filled=True)
 
     # -- filters and calls -----------------------------------------------------------------------
     def _Filter(self, node: nodes.Filter) -> Value:
@@ -168,7 +158,7 @@ class Translator:
         if name in ("default", "d"):
             return self._default(node)
         if name in ("length", "count") and not node.args and not node.kwargs:
-            return Value(f"_length(lambda: {self.value(node.node)})")
+            return Value(f"len({self.value(node.node)})")  # a missing value has no length (StrictUndefined)
         if name == "map":
             return self._map(node)
         if name == "pluck" and self.expr(node.node).kind == "units":
@@ -188,7 +178,7 @@ class Translator:
         scale = node.args[0].value if len(node.args) == 1 and isinstance(node.args[0], nodes.Const) else None
         if name == "decimal" and len(node.args) <= 1 and (scale is None) == (not node.args) and (
                 scale is None or (isinstance(scale, int) and 0 <= scale <= 7)):
-            pattern = _CANONICAL if scale is None else _canonical_with(int(scale))
+            pattern = CANONICAL_DECIMAL if scale is None else canonical_with(int(scale))
             return Value(f"_decimal({self.value(node.node)}, {self.ns.ref(pattern, 'r')}, {self.ns.ref(func, 'f')}, "
                          f"{scale!r})", text=True)
         if name == "implied_decimal" and len(node.args) <= 1 and all(isinstance(a, nodes.Const) for a in node.args):
@@ -218,17 +208,32 @@ class Translator:
         return Value(f"_lookup({self.value(node.node)}, {self.ns.ref(table, 't')}, {call})", text=True)
 
     def _default(self, node: nodes.Filter) -> Value:
+        """Jinja's ``default`` replaces its operand only when the operand *is* a missing value: so the operand
+        is read softly when it is a plain read; a missing value anywhere else (``X | trim | default``) is the
+        interpreter's to judge (:func:`.pyruntime.hard`). The fallback is evaluated first, as in Jinja, and
+        a missing fallback makes the result missing, not an error."""
         if node.kwargs or len(node.args) > 2:
             raise Unsupported("default with keywords")
-        fallback = self.value(node.args[0]) if node.args else "''"
+        operand = self.expr(node.node)
+        if operand.kind != "value":
+            raise Unsupported("default of a segment or rows")
+        fallback = self._soft(self.expr(node.args[0])) if node.args else Value("''", safe=True)
         boolean = self.value(node.args[1]) if len(node.args) > 1 else "False"
-        inner = self.expr(node.node)
-        if inner.safe and inner.kind == "value" and boolean in ("True", "False"):  # never missing: no thunk
-            return Value(f"({inner.code} or {fallback})" if boolean == "True" else inner.code)
-        soft = inner.or_else(fallback)
-        if soft is not None and boolean in ("True", "False"):  # an element read: its own default, no exception
-            return Value(f"({soft} or {fallback})" if boolean == "True" else soft)
-        return Value(f"_default(lambda: {self.value(node.node)}, {fallback}, {boolean})")
+        if operand.safe and fallback.safe and boolean in ("True", "False"):  # never missing: plain Python
+            return Value(f"({operand.code} or {fallback.code})" if boolean == "True" else operand.code, safe=True)
+        value = self._soft(operand)
+        soft = f"_dflt({value.code}, {fallback.code}, {boolean})"
+        if fallback.safe:
+            return Value(soft, safe=True)
+        return Value(f"_defined({soft})", soft=soft)
+
+    def _soft(self, found: Value) -> Value:
+        """``found`` as a value that is UNDEF where it is missing (a read), or fails hard (anything else)."""
+        if found.safe:
+            return found
+        if found.soft is not None:
+            return Value(found.soft)
+        return Value(f"_hard(lambda: {found.code})")
 
     def _map(self, node: nodes.Filter) -> Value:
         inner = self.expr(node.node)
@@ -263,17 +268,20 @@ class Translator:
             target = self.expr(node.args[0])
             qualifier = self.value(node.args[1])
             if target.kind == "segment":
-                code = f"_qualified_parts({target.code}, {qualifier}, C)"
-                return Value(code, text=True, soft=code[:-1] + f", {SOFT})", filled=True)
-            return Value(f"_qualified({self.value(node.args[0])}, {qualifier})")
+                call = f"_qualified_parts({target.code}, {qualifier}, C"
+                return Value(call + ")", text=True, soft=call + ", UNDEF)", filled=True)
+            call = f"_qualified({self.value(node.args[0])}, {qualifier}"
+            return Value(call + ")", soft=call + ", UNDEF)")
         if name == "lookup2":
             args = ", ".join(self.value(a) for a in node.args)
             return Value(f"{self.ns.ref(self.env.globals['lookup2'], 'f')}({args})")
         raise Unsupported(f"function {name}")
 
     def _segment_call(self, name: str, args: list[Any]) -> Value:
-        self.resolve("seg")  # Unsupported outside segment mappings
-        if not args or not all(isinstance(a, str) for a in args[:1]):
+        self.resolve(f"{name}()")  # Unsupported outside segment mappings
+        arity = (1, 3) if name == "seg" else (1, 1)
+        if not arity[0] <= len(args) <= arity[1] or not all(isinstance(a, str) or a is None for a in args) \
+                or not isinstance(args[0], str):
             raise Unsupported(f"{name} arguments")
         if name == "seg":
             tag, qualifier, at = (list(args) + [None, None])[:3]
@@ -308,265 +316,16 @@ class Translator:
         return Value(f"(not {self.value(node.node)})")
 
     def _List(self, node: nodes.List) -> Value:
-        return Value("[" + ", ".join(self.value(n) for n in node.items) + "]")
+        return Value("[" + ", ".join(self._item(n) for n in node.items) + "]", safe=True)
 
     def _Tuple(self, node: nodes.Tuple) -> Value:
-        return Value("(" + "".join(f"{self.value(n)}, " for n in node.items) + ")")
+        return Value("(" + "".join(f"{self._item(n)}, " for n in node.items) + ")", safe=True)
+
+    def _item(self, node: nodes.Node) -> str:
+        """An item of a list or tuple literal: the sandbox builds the list even around a missing value."""
+        found = self.expr(node)
+        if not found.safe:
+            raise Unsupported("a possibly missing value inside a list or tuple")
+        return self.value(node)
 
 
-# -- the runtime the generated code calls ---------------------------------------------------------
-def runtime(env: SandboxedEnvironment) -> dict[str, Any]:
-    """Helper functions for generated code, bound to one mapping's environment."""
-    getattr_, getitem = env.getattr, env.getitem
-    qualified = env.globals["qualified"]
-
-    def _path(obj: Any, steps: Iterable[tuple[bool, Any]]) -> Any:
-        for attribute, key in steps:
-            if type(obj) is dict:
-                if key in obj:
-                    obj = obj[key]
-                    continue
-                raise Missing(key)
-            obj = getattr_(obj, key) if attribute else getitem(obj, key)
-            if isinstance(obj, Undefined):
-                raise Missing(key)
-        return obj
-
-    def _slice(obj: Any, cut: slice) -> Any:
-        found = obj[cut] if type(obj) is str else getitem(obj, cut)
-        if isinstance(found, Undefined):
-            raise Missing("slice")
-        return found
-
-    def _qualified(values: Any, qualifier: Any) -> Any:
-        found = qualified(values, qualifier)
-        if isinstance(found, Undefined):
-            raise Missing(qualifier)
-        return found
-
-    return {"_path": _path, "_slice": _slice, "_qualified": _qualified, **_STATIC}
-
-
-def _lookup(value: Any, table: dict[Any, str], slow: Callable[..., str], args: tuple[Any, ...]) -> str:
-    if type(value) is str:
-        found = table.get(value.strip())
-        if found is not None:
-            return found
-    return slow(value, *args)
-
-
-# Decimal writes these back unchanged: no sign, no leading zeros, at most 20 integer digits (well inside its
-# 28-digit precision) and, below 1, at most 6 places (smaller numbers come back in exponent form).
-_CANONICAL = re.compile(r"(?:[1-9]\d{0,19}(?:\.\d{1,20})?|0(?:\.\d{1,6})?)\Z")
-
-
-def _canonical_with(scale: int) -> re.Pattern[str]:
-    """For scale 0..7: at most 27 digits, so Decimal's quantize gives the same text back."""
-    integer = r"(?:0|[1-9]\d{0,19})" if scale <= 6 else r"[1-9]\d{0,19}"
-    return re.compile(rf"{integer}\.\d{{{scale}}}\Z" if scale > 0 else rf"{integer}\Z")
-
-
-def _decimal(value: Any, canonical: re.Pattern[str], slow: Callable[..., str], scale: Any) -> str:
-    """The ``decimal`` filter, with text already in its canonical form (``19.99`` for scale 2) returned as is:
-    Decimal would give the same text back. Anything else (spaces, signs, other places) goes to the filter."""
-    if type(value) is str and canonical.match(value):
-        return value
-    return slow(value) if scale is None else slow(value, scale)
-
-
-def _implied(value: Any, places: int, slow: Callable[..., str]) -> str:
-    """``implied_decimal``: plain digits placed by integer arithmetic (the text Decimal.scaleb gives)."""
-    if type(value) is str and value.isascii() and value.isdigit() and len(value) <= 20 and 0 < places <= 6:
-        whole, fraction = divmod(int(value), 10 ** places)
-        return f"{whole}.{fraction:0{places}d}"
-    return slow(value, places)
-
-
-def _total(values: list[Any], slow: Callable[[Any], str]) -> str:
-    """The ``total`` filter, with whole numbers added as ints (the same text: Decimal drops leading zeros too,
-    and sums of numbers up to 18 digits stay well inside its 28-digit precision)."""
-    acc = 0
-    for value in values:
-        if type(value) is str and value.isascii() and value.isdigit() and len(value) <= 18:
-            acc += int(value)
-        else:
-            return slow(values)
-    return str(acc)
-
-
-def _missing() -> Any:
-    raise Missing("else")
-
-
-def _text(value: Any) -> str:
-    return value if type(value) is str else str(value)
-
-
-def _default(thunk: Callable[[], Any], fallback: Any, boolean: Any = False) -> Any:
-    """Jinja's ``default``: the fallback for a missing value (or, with ``boolean``, any false value)."""
-    try:
-        value = thunk()
-    except Missing:
-        return fallback
-    return fallback if boolean and not value else value
-
-
-def _length(thunk: Callable[[], Any]) -> int:
-    try:
-        value = thunk()
-    except Missing:
-        return 0  # a missing value has length 0 in Jinja
-    return len(value)
-
-
-_RAISE: Any = Missing
-
-
-def _el(parts: list[str] | None, position: int, component: str | None, default: Any = _RAISE) -> Any:
-    """Element ``position`` of a split segment, as the values dict has it (absent, empty or composite:
-    missing, which raises, or gives ``default``)."""
-    if parts is not None and position < len(parts) and position < 100:
-        value = parts[position]
-        if value and not (component and component in value):
-            return value
-    if default is _RAISE:
-        raise Missing(position)
-    return default
-
-
-def _comp(parts: list[str] | None, position: int, index: int, component: str | None, default: Any = _RAISE) -> Any:
-    if parts is not None and position < len(parts) and position < 100 and component:
-        value = parts[position]
-        if component in value:
-            pieces = value.split(component)
-            if index <= len(pieces) and pieces[index - 1]:
-                return pieces[index - 1]
-    if default is _RAISE:
-        raise Missing(position)
-    return default
-
-
-def _segment_values(parts: list[str] | None, component: str | None) -> dict[str, str]:
-    if parts is None:
-        raise Missing("segment")
-    return element_values(parts, component or "")
-
-
-def _qualified_parts(parts: list[str] | None, qualifier: Any, component: str | None, default: Any = _RAISE) -> Any:
-    """:func:`.filters.qualified` on a split segment: the element after the one equal to ``qualifier``.
-
-    Composite elements are skipped as the dict form skips them (their keys end in ``.N``), except one
-    with ten or more components, whose keys end in two digits: that rare case goes to the dict form.
-    """
-    if parts is None:
-        return _no_qualified(qualifier, default)
-    last = min(len(parts), 100) - 1
-    for position in range(1, last + 1):
-        value = parts[position]
-        if component and component in value:
-            if value.count(component) >= 9:
-                try:
-                    return _qualified_dict(parts, qualifier, component)
-                except Missing:
-                    return _no_qualified(qualifier, default)
-            continue
-        if value and value == qualifier and position < last:
-            following = parts[position + 1]
-            if following and not (component and component in following):
-                return following
-    return _no_qualified(qualifier, default)
-
-
-def _no_qualified(qualifier: Any, default: Any) -> Any:
-    if default is _RAISE:
-        raise Missing(qualifier)
-    return default
-
-
-def _qualified_dict(parts: list[str], qualifier: Any, component: str) -> str:
-    from translator.mapping.filters import qualified
-    found = qualified(element_values(parts, component), qualifier)
-    if isinstance(found, Undefined):
-        raise Missing(qualifier)
-    return found
-
-
-def _key_value(parts: list[str], key: str, component: str | None) -> str:
-    """``values.get(key, "")`` of a split segment, for ``seg(tag, qualifier, at)``."""
-    match = _ELEMENT.match(key)
-    if match is None or match.group(1) != parts[0]:
-        return ""
-    try:
-        if match.group(3) is None:
-            return _el(parts, int(match.group(2)), component)
-        return _comp(parts, int(match.group(2)), int(match.group(3)), component)
-    except Missing:
-        return ""
-
-
-def _seg(node: Any, tag: str, qualifier: str | None, at: str | None, component: str | None) -> list[str] | None:
-    """``seg(tag, qualifier)``: the first such segment in scope, innermost loop first (None: missing).
-
-    The qualifier is element 1 (its first component when it is a composite), or the element ``at`` names."""
-    while node is not None:
-        for parts in node.segments:
-            if parts[0] != tag:
-                continue
-            if qualifier is None:
-                return parts
-            if at is not None:
-                if _key_value(parts, at, component) == qualifier:
-                    return parts
-                continue
-            first = parts[1] if len(parts) > 1 else ""
-            if component and component in first:
-                first = first.split(component, 1)[0]
-            if first == qualifier:
-                return parts
-        node = node.parent
-    return None
-
-
-def _first(node: Any, tag: str) -> list[str] | None:
-    """The segment a bare ``TAG`` names in scope: the first of that tag, innermost loop first."""
-    while node is not None:
-        for parts in node.segments:
-            if parts[0] == tag:
-                return parts
-        node = node.parent
-    return None
-
-
-def _segs(node: Any, tag: str, component: str | None) -> list[dict[str, str]]:
-    out = []
-    while node is not None:
-        out += [element_values(p, component or "") for p in node.segments if p[0] == tag]
-        node = node.parent
-    return out
-
-
-def _every(node: Any, tag: str, component: str | None) -> list[dict[str, str]]:
-    return [element_values(p, component or "") for n in [node, *node.descendants()] for p in n.segments if p[0] == tag]
-
-
-def _units_pluck(units: list[Any], keys: tuple[str, ...], component: str | None, strict: bool) -> list[str]:
-    """``rows | map(attribute='SN1.SN102')`` over segment loops: that element of each loop. A missing one is
-    a missing value, as in the sandbox; with ``strict`` (the ``pluck`` filter) it is a KeyError, as there."""
-    if len(keys) != 2:
-        raise KeyError(keys) if strict else Missing(keys)
-    tag, key = keys
-    out = []
-    for unit in units:
-        parts = _first(unit, tag)
-        value = _key_value(parts, key, component) if parts is not None else ""
-        if not value:
-            raise KeyError(key) if strict else Missing(key)
-        out.append(value)
-    return out
-
-
-_STATIC: dict[str, Any] = {
-    "Missing": Missing, "_missing": _missing, "_lookup": _lookup, "_total": _total, "_decimal": _decimal, "_implied": _implied, "_text": _text, "_default": _default, "_length": _length,
-    "_el": _el, "_comp": _comp, "_segment_values": _segment_values, "_qualified_parts": _qualified_parts,
-    "_seg": _seg, "_first": _first, "_segs": _segs, "_every": _every, "_units_pluck": _units_pluck,
-}

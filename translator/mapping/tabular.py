@@ -94,21 +94,14 @@ def _last_rows(mapping: CompiledMapping, reader: Any) -> dict[str, int] | None:
         return None
     scratch = MappedDocument(mapping.document, "", {})
     last: dict[str, int] = {}
-    names: list[tuple[str, int]] | None = None
-    blanks: list[str] = []
+    shape: _RowShape | None = None
     index = 0
     for _line, cells in rows():
-        if names is None:
-            headers, missing = resolve_headers(mapping.columns, reader.columns)
-            if missing:
+        if shape is None:
+            shape = _RowShape(mapping, reader.columns)
+            if shape.missing:
                 return None
-            position = {header: i for i, header in enumerate(reader.columns)}  # a repeated header: the last
-            names = [(name, position[header]) for name, header in headers.items()]
-            blanks = [c.name for c in mapping.columns if c.name not in headers]
-        width = len(cells)
-        row = {name: cells[i] if i < width else "" for name, i in names}
-        for name in blanks:
-            row[name] = ""
+        row = shape.row(dict(zip(reader.columns, cells, strict=False)))  # the values a Record would hold
         key = _group_key(mapping, Unit({"row": row}, SourceRef()), scratch) if mapping.group_by else str(index)
         if key is not SKIP:
             last[str(key)] = index
@@ -138,22 +131,16 @@ def _closed_groups(mapping: CompiledMapping, units: Iterator[tuple[str, Unit]],
 def _units(mapping: CompiledMapping, records: Iterable[Record], result: InboundResult,
            keys: MappedDocument) -> Iterator[tuple[str, Unit]]:
     """``(group key, unit)`` per row; rows without a key become problems in ``keys``."""
-    headers: dict[str, str] | None = None
+    shape: _RowShape | None = None
     count = 0
     for record in records:
-        if headers is None:
-            headers, missing = resolve_headers(mapping.columns, record.source.columns or tuple(record.values))
-            if missing:
-                for column in missing:
+        if shape is None:
+            shape = _RowShape(mapping, record.source.columns or tuple(record.values))
+            if shape.missing:
+                for column in shape.missing:
                     result.add_problem(missing_column_problem(column, record.source))
                 return
-            names = [(name, header) for name, header in headers.items()]
-            blanks = [c.name for c in mapping.columns if c.name not in headers]
-        values = record.values
-        row = {name: values.get(header, "") for name, header in names}
-        for name in blanks:
-            row[name] = ""
-        unit = Unit({"row": row}, record.source, headers=headers)
+        unit = Unit({"row": shape.row(record.values)}, record.source, headers=shape.headers)
         before = len(keys.problems)
         key = _group_key(mapping, unit, keys) if mapping.group_by else str(count)
         count += 1
@@ -162,6 +149,22 @@ def _units(mapping: CompiledMapping, records: Iterable[Record], result: InboundR
                 keys.problems.append(_no_key_problem(mapping, unit))
             continue
         yield str(key), unit
+
+
+class _RowShape:
+    """How a file's header maps onto the mapping's logical columns, and the ``row`` it gives a row's values.
+    Both passes over a file build rows here, so they agree on every row."""
+
+    def __init__(self, mapping: CompiledMapping, columns: Iterable[str]) -> None:
+        self.headers, self.missing = resolve_headers(mapping.columns, columns)
+        self._names = list(self.headers.items())
+        self._blanks = [c.name for c in mapping.columns if c.name not in self.headers]
+
+    def row(self, values: dict[str, str]) -> dict[str, str]:
+        row = {name: values.get(header, "") for name, header in self._names}
+        for name in self._blanks:
+            row[name] = ""
+        return row
 
 
 def _group_key(mapping: CompiledMapping, unit: Unit, keys: MappedDocument) -> Any:
