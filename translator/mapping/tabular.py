@@ -9,7 +9,7 @@ not mapped at all (every row would fail the same way).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from translator.mapping.build import SKIP, Unit, build_element, evaluate
@@ -95,14 +95,18 @@ def _last_rows(mapping: CompiledMapping, reader: Any) -> dict[str, int] | None:
     scratch = MappedDocument(mapping.document, "", {})
     last: dict[str, int] = {}
     shape: _RowShape | None = None
+    spec = mapping.group_by
     index = 0
     for _line, cells in rows():
         if shape is None:
-            shape = _RowShape(mapping, reader.columns)
+            shape = _RowShape(mapping, reader.columns, spec.row_columns if spec is not None and spec.row_only else None)
             if shape.missing:
                 return None
-        row = shape.row(dict(zip(reader.columns, cells, strict=False)))  # the values a Record would hold
-        key = _group_key(mapping, Unit({"row": row}, SourceRef()), scratch) if mapping.group_by else str(index)
+        if spec is None:
+            key: Any = str(index)
+        else:
+            row = shape.row_of_cells(cells)
+            key = _group_key(mapping, row, lambda row=row: Unit({"row": row}, SourceRef()), scratch)
         if key is not SKIP:
             last[str(key)] = index
             index += 1
@@ -140,9 +144,10 @@ def _units(mapping: CompiledMapping, records: Iterable[Record], result: InboundR
                 for column in shape.missing:
                     result.add_problem(missing_column_problem(column, record.source))
                 return
-        unit = Unit({"row": shape.row(record.values)}, record.source, headers=shape.headers)
+        row = shape.row(record.values)
+        unit = Unit({"row": row}, record.source, headers=shape.headers)
         before = len(keys.problems)
-        key = _group_key(mapping, unit, keys) if mapping.group_by else str(count)
+        key = _group_key(mapping, row, lambda unit=unit: unit, keys) if mapping.group_by else str(count)
         count += 1
         if key is SKIP:
             if len(keys.problems) == before:  # empty, rather than broken: say so
@@ -153,32 +158,51 @@ def _units(mapping: CompiledMapping, records: Iterable[Record], result: InboundR
 
 class _RowShape:
     """How a file's header maps onto the mapping's logical columns, and the ``row`` it gives a row's values.
-    Both passes over a file build rows here, so they agree on every row."""
+    Both passes over a file build rows here, so they agree on every row; the first pass, which only needs
+    the document key, builds just the columns the key reads (``only``)."""
 
-    def __init__(self, mapping: CompiledMapping, columns: Iterable[str]) -> None:
+    def __init__(self, mapping: CompiledMapping, columns: Iterable[str], only: Iterable[str] | None = None) -> None:
+        columns = tuple(columns)
         self.headers, self.missing = resolve_headers(mapping.columns, columns)
-        self._names = list(self.headers.items())
-        self._blanks = [c.name for c in mapping.columns if c.name not in self.headers]
+        wanted = None if only is None else set(only)
+        self._names = [(n, h) for n, h in self.headers.items() if wanted is None or n in wanted]
+        self._blanks = [c.name for c in mapping.columns if c.name not in self.headers and (wanted is None or c.name in wanted)]
+        places: dict[str, list[int]] = {}
+        for position, header in enumerate(columns):
+            places.setdefault(header, []).insert(0, position)  # a repeated header: the last one first
+        self._cells = [(name, places[header]) for name, header in self._names]
 
     def row(self, values: dict[str, str]) -> dict[str, str]:
+        """The row from a Record's values (``dict(zip(header, cells))``)."""
         row = {name: values.get(header, "") for name, header in self._names}
         for name in self._blanks:
             row[name] = ""
         return row
 
+    def row_of_cells(self, cells: list[str]) -> dict[str, str]:
+        """The same row from the cells: a header's value is its last cell the row reaches, as in that dict."""
+        width = len(cells)
+        row = {}
+        for name, places in self._cells:
+            row[name] = next((cells[p] for p in places if p < width), "")
+        for name in self._blanks:
+            row[name] = ""
+        return row
 
-def _group_key(mapping: CompiledMapping, unit: Unit, keys: MappedDocument) -> Any:
-    """The row's document key: generated code first; the interpreter when it fails (it adds the problem)."""
+
+def _group_key(mapping: CompiledMapping, row: dict[str, str], unit: Callable[[], Unit], keys: MappedDocument) -> Any:
+    """The row's document key: generated code first; the interpreter (on ``unit()``) when it fails, which adds
+    the problem to ``keys``."""
     generated = mapping.generated
     if generated is not None and generated.group_key is not None:
         try:
-            key = generated.group_key(unit.context["row"], None, None)
+            key = generated.group_key(row, None, None)
         except Exception:  # noqa: BLE001 - evaluated again below, which says what is wrong
             pass
         else:
             return SKIP if key is None else key
     assert mapping.group_by is not None
-    return evaluate(mapping.group_by, unit, keys, "$", {})
+    return evaluate(mapping.group_by, unit(), keys, "$", {})
 
 
 def _adjacent_groups(mapping: CompiledMapping, units: Iterator[tuple[str, Unit]],
