@@ -36,11 +36,17 @@ def write_orders(mapping: CompiledMapping, orders: Iterable[Mapping[str, Any]], 
     context = dict(context or {})
     options = {**mapping.format_raw, **(context.pop("partner", None) or {}), **(context.pop("options", None) or {})}
     writer = get_format(mapping.format_name).writer(target, options, **context)
-    count = 0
-    for order in orders:
+
+    def reference(order: Mapping[str, Any]) -> None:
         scope = {"order": order, "context": context}
         for spec in mapping.records:
             _emit(spec, scope, writer, order)
+
+    from translator.mapping.outbound_plan import compile_plan  # it builds on this module's functions
+    emit = compile_plan(mapping, writer, context, reference) or reference
+    count = 0
+    for order in orders:
+        emit(order)
         count += 1
     writer.close()
     return count
