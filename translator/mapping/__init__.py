@@ -17,9 +17,9 @@ from typing import Any, BinaryIO
 from translator.errors import MappingError
 from translator.formats import get_format
 from translator.mapping.loader import SEGMENTED, compile_mapping
+from translator.mapping.messages import map_segments
 from translator.mapping.outbound import write_orders
 from translator.mapping.results import InboundResult, MappedDocument
-from translator.mapping.segments import map_segments
 from translator.mapping.spec import CompiledMapping
 from translator.mapping.tabular import map_rows
 

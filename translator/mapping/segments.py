@@ -1,4 +1,4 @@
-"""Inbound X12, EDIFACT and record-typed fixed-width files: messages, loops, documents.
+"""Inbound X12, EDIFACT and record-typed fixed-width files: messages and their loop trees.
 
 Segments are split into messages at ``ST``/``UNH`` (a file without them is one message), and each
 message into the loops the mapping declares: ``{start: PO1}`` loops run until the next loop start or a
@@ -6,7 +6,8 @@ tag in ``until``; X12 ``HL`` loops (``{hl_level: O}``) nest by HL02 -> HL01, so 
 Shipment/Order/Item and Amazon's Order/Item/Pack hierarchies all become the same tree. A document is a
 message, or each ``document_loop`` node. Inside a loop an expression sees the first segment of each tag
 of that loop, then of its enclosing loops (``BSN.BSN02``, ``LIN.LIN03``), plus ``seg(tag, qualifier)``
-and ``segs(tag)`` for repeated, qualified segments (``seg('REF', 'CN').REF02``).
+and ``segs(tag)`` for repeated, qualified segments (``seg('REF', 'CN').REF02``). Documents are made
+in :mod:`.messages`.
 """
 
 from __future__ import annotations
@@ -16,11 +17,8 @@ from typing import Any
 
 from translator.mapping.build import Unit
 from translator.mapping.expressions import MissingValue
-from translator.mapping.results import InboundResult, MappedDocument
-from translator.mapping.spec import CompiledMapping, Loop
-from translator.mapping.tabular import document_from_units
-from translator.problems import Problem
-from translator.records import RawMessage, Record, SourceRef
+from translator.mapping.spec import Loop
+from translator.records import Record, SourceRef
 
 MESSAGE_START = ("ST", "UNH")
 MESSAGE_END = ("SE", "UNT")
@@ -264,157 +262,3 @@ def _any_source(node: Node) -> Any:
         if scope.segments:
             return scope.segments[0].source
     return SourceRef()
-
-
-def map_segments(mapping: CompiledMapping, reader: Iterable[Record], result: InboundResult) -> Iterator[MappedDocument]:
-    """One document per message, or per ``document_loop`` node.
-
-    When the mapping has a generated form and the reader hands over whole messages (X12), documents are
-    built by the generated code and only a document it cannot build goes through the interpreter.
-    """
-    starts = loop_starts(mapping.loops)
-    raw_messages = getattr(reader, "messages", None)
-    if mapping.generated is not None and raw_messages is not None:
-        for message in raw_messages():
-            yield from _generated_message(mapping, message, result, starts)
-        return
-    for segments in messages(reader):
-        yield from _interpreted_message(mapping, segments, result, starts)
-
-
-def _interpreted_message(mapping: CompiledMapping, segments: list[Record], result: InboundResult,
-                         starts: LoopStarts) -> Iterator[MappedDocument]:
-    kind = message_type(segments)
-    if segments[0].tag in MESSAGE_START and segments[-1].tag not in MESSAGE_END:
-        result.add_problem(_incomplete(segments[0], kind))
-        return
-    if mapping.messages and kind not in mapping.messages:
-        result.add_problem(_wrong_message(mapping, segments[0], kind))
-        return
-    root = build_tree(mapping.loops, segments, starts)
-    nodes = [n for n in root.descendants() if n.name == mapping.document_loop] if mapping.document_loop else [root]
-    for node in nodes:
-        unit = unit_for(node)
-        doc = document_from_units(mapping, "", [unit])
-        doc.sources = [r.source for n in [node, *node.descendants()] for r in n.segments]
-        if not doc.key:
-            doc.key = default_key(doc.item)
-            doc.problems = [p.located(document=doc.key) for p in doc.problems]
-        yield doc
-
-
-def _generated_message(mapping: CompiledMapping, message: RawMessage, result: InboundResult,
-                       starts: LoopStarts) -> Iterator[MappedDocument]:
-    """The documents of one X12 message, built by the mapping's generated code.
-
-    A message that is truncated or of the wrong type, and any document whose build raises, goes to
-    the interpreter, which reports it. A document built here says where its parts came from when asked
-    (:class:`_RawSources`), from the units the generated code noted while building it.
-    """
-    generated = mapping.generated
-    assert generated is not None
-    component = message.component
-    head = message.segments[0] if message.segments else None
-    if not message.complete or not component or head is None or head[0] != "ST" or (
-            mapping.messages and _plain(head, 1, component) not in mapping.messages):
-        yield from _interpreted_message(mapping, message.records(), result, starts)
-        return
-    root = build_tree(mapping.loops, message.segments, starts, _raw_hl_ids(component))
-    nodes = [n for n in root.descendants() if n.name == mapping.document_loop] if mapping.document_loop else [root]
-    interpreted: list[MappedDocument] = []
-
-    def interpret(index: int) -> MappedDocument:
-        if not interpreted:
-            interpreted.extend(_interpreted_message(mapping, message.records(), result, starts))
-        return interpreted[index]
-
-    sources = _RawSources(message, generated, interpret)
-    for index, node in enumerate(nodes):
-        units: list[Node] = []
-        try:
-            item = generated.document(node, [node], component, units)
-            key = generated.key(node, [node], component) if generated.key is not None else None
-        except Exception:  # noqa: BLE001 - any failure: the interpreter builds it and says what is wrong
-            yield interpret(index)
-            continue
-        yield MappedDocument(mapping.document, key or default_key(item), item,
-                             explain=lambda i=index, n=node, u=units, it=item: sources.explain(i, n, u, it))
-
-
-class _RawSources:
-    """Where the parts of a generated document came from, as the interpreter would have recorded it:
-    every segment of the document's loop, and per element the first segment of the loop it was built
-    from (``field_sources``)."""
-
-    def __init__(self, message: RawMessage, generated: Any, interpret: Callable[[int], MappedDocument]) -> None:
-        self.message, self.generated, self.interpret = message, generated, interpret
-        self._positions: dict[int, int] | None = None
-
-    def source(self, parts: list[str]) -> SourceRef:
-        if self._positions is None:
-            self._positions = {id(p): n for p, n in zip(self.message.segments, self.message.positions, strict=True)}
-        return SourceRef(self.message.file, segment=self._positions[id(parts)], message=self.message.control)
-
-    def explain(self, index: int, node: Node, units: list[Node],
-                item: dict[str, Any]) -> tuple[list[SourceRef], dict[str, SourceRef]]:
-        paths = self.generated.element_paths(item)
-        if len(paths) != len(units):  # two arrays writing one path: only the interpreter can say
-            doc = self.interpret(index)
-            return doc.sources, doc.field_sources
-        every = [self.source(parts) for n in [node, *node.descendants()] for parts in n.segments]
-        fields: dict[str, SourceRef] = {}
-        for path, unit in zip(paths, units, strict=True):
-            if path not in fields:
-                fields[path] = self._unit_source(unit)
-        return every, fields
-
-    def _unit_source(self, node: Node) -> SourceRef:
-        """The source :func:`unit_for` gives a loop: its first segment, else the nearest enclosing one's."""
-        for scope in node.chain():
-            if scope.segments:
-                return self.source(scope.segments[0])
-        return SourceRef()
-
-
-def _raw_hl_ids(component: str) -> Callable[[list[str]], tuple[str, str, str]]:
-    """Elements 1-3 of a split segment as the values dict has them ("" when absent, empty or composite)."""
-    def ids(parts: list[str]) -> tuple[str, str, str]:
-        count = len(parts)
-        first = parts[1] if count > 1 else ""
-        second = parts[2] if count > 2 else ""
-        third = parts[3] if count > 3 else ""
-        if component in first or component in second or component in third:
-            return _plain(parts, 1, component), _plain(parts, 2, component), _plain(parts, 3, component)
-        return first, second, third
-    return ids
-
-
-def _plain(parts: list[str], position: int, component: str) -> str:
-    """Element ``position`` as the values dict has it: "" when absent, empty or composite."""
-    if position >= len(parts) or position > 99:
-        return ""
-    value = parts[position]
-    return "" if component and component in value else value
-
-
-def default_key(item: dict[str, Any]) -> str:
-    """PO number, invoice number or selling party: what identifies a document for people."""
-    for name in ("purchaseOrderNumber", "invoiceNumber"):
-        if isinstance(item.get(name), str):
-            return item[name]
-    party = item.get("sellingParty")
-    return str(party.get("partyId", "")) if isinstance(party, dict) else ""
-
-
-def _incomplete(head: Record, kind: str) -> Problem:
-    source = head.source
-    return Problem(code="MAP-MESSAGE-INCOMPLETE", rule=f"the {kind} message has no trailer (SE/UNT), so it was not mapped",
-                   file=source.file, segment=source.segment, record=head.tag, value=kind,
-                   hint="the file is truncated; ask the sender to send it again")
-
-
-def _wrong_message(mapping: CompiledMapping, head: Record, kind: str) -> Problem:
-    source = head.source
-    return Problem(code="MAP-WRONG-MESSAGE", rule=f"this mapping reads {', '.join(mapping.messages)} messages, not {kind!r}",
-                   file=source.file, segment=source.segment, record=head.tag, value=kind,
-                   hint="send this message through the mapping made for it")
