@@ -22,7 +22,14 @@ from typing import Any
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from translator.mapping.pyruntime import CANONICAL_DECIMAL, ELEMENT_KEY, Missing, canonical_with, runtime
+from translator.mapping.pyruntime import (
+    CANONICAL_DECIMAL,
+    ELEMENT_KEY,
+    Missing,
+    canonical_with,
+    plucked,
+    runtime,
+)
 
 __all__ = ["Missing", "Namespace", "Translator", "Unsupported", "Value", "runtime"]
 
@@ -163,7 +170,7 @@ class Translator:
             return self._map(node)
         if name == "pluck" and self.expr(node.node).kind == "units":
             keys = [self._const(a) for a in node.args]
-            return Value(f"_units_pluck({self.expr(node.node).code}, {self.ns.ref(tuple(keys), 'k')}, C, True)")
+            return Value(f"_units_pluck({self.expr(node.node).code}, {self.ns.ref(plucked(tuple(keys)), 'k')}, C, True)")
         if name not in STRICT_FILTERS or node.kwargs:
             raise Unsupported(f"filter {name}")
         if name in _TEXT_METHODS and not node.args:
@@ -244,7 +251,7 @@ class Translator:
             if not parts or any(p.isdigit() for p in parts):
                 raise Unsupported("map attribute")
             if inner.kind == "units":
-                return Value(f"_units_pluck({inner.code}, {self.ns.ref(tuple(parts), 'k')}, C, False)")
+                return Value(f"_units_pluck({inner.code}, {self.ns.ref(plucked(tuple(parts)), 'k')}, C, False)")
             if inner.kind == "rows" and len(parts) == 1:  # declared columns of every row: always there
                 return Value(f"[x[{parts[0]!r}] for x in {inner.code}]", safe=True)
             steps = tuple((False, p) for p in parts)  # map(attribute=) reads items, as make_attrgetter does

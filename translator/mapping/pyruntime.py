@@ -234,20 +234,44 @@ def _every(node: Any, tag: str, component: str | None) -> list[dict[str, str]]:
     return [element_values(p, component or "") for n in [node, *node.descendants()] for p in n.segments if p[0] == tag]
 
 
-def _units_pluck(units: list[Any], keys: tuple[str, ...], component: str | None, strict: bool) -> list[str]:
+def _units_pluck(units: list[Any], keys: tuple[Any, ...], component: str | None, strict: bool) -> list[str]:
     """``rows | map(attribute='SN1.SN102')`` over segment loops: that element of each loop. A missing one is
-    a missing value, as in the sandbox; with ``strict`` (the ``pluck`` filter) it is a KeyError, as there."""
-    if len(keys) != 2:
+    a missing value, as in the sandbox; with ``strict`` (the ``pluck`` filter) it is a KeyError, as there.
+
+    ``keys`` is ``(tag, key)``, or ``(tag, key, position, component index)`` with the key parsed at load."""
+    if len(keys) == 4:
+        tag, key, position, index = keys
+    elif len(keys) == 2:
+        tag, key = keys
+        position = index = None
+    else:
         raise KeyError(keys) if strict else Missing(keys)
-    tag, key = keys
     out = []
     for unit in units:
         parts = _first(unit, tag)
-        value = _key_value(parts, key, component) if parts is not None else ""
+        if parts is None:
+            value = ""
+        elif position is None:
+            value = _key_value(parts, key, component)
+        elif index == 0:
+            value = _el(parts, position, component, "")
+        else:
+            value = _comp(parts, position, index, component, "")
         if not value:
             raise KeyError(key) if strict else Missing(key)
         out.append(value)
     return out
+
+
+def plucked(keys: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``("SN1", "SN102")`` -> ``("SN1", "SN102", 2, 0)`` (element 2, no component) when the key is an element
+    of the tag, so :func:`_units_pluck` need not parse it per loop; anything else stays as it is."""
+    if len(keys) != 2 or not all(isinstance(k, str) for k in keys):
+        return keys
+    match = ELEMENT_KEY.match(keys[1])
+    if match is None or match.group(1) != keys[0]:
+        return keys
+    return (*keys, int(match.group(2)), int(match.group(3) or 0))
 
 
 # -- filters with a fast path ----------------------------------------------------------------------
