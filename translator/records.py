@@ -16,6 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -68,57 +71,27 @@ class RawMessage:
 
     def records(self) -> list[Record]:
         """The same Records a segment reader yields for these segments (empty elements left out,
-        composites as ``TAGnn.k``).
-
-        Records are built without the frozen-dataclass ``__init__`` (the classes are defined above, so
-        their fields are known): that halves the cost per segment.
-        """
-        if not _PLAIN:
-            return [Record(parts[0], element_values(parts, self.component),
-                           SourceRef(self.file, segment=index, message=self.control))
-                    for parts, index in zip(self.segments, self.positions, strict=True)]
-        new = object.__new__
+        composites as ``TAGnn.k``)."""
         base = {"file": self.file, "line": None, "sheet": None, "segment": None, "message": self.control,
                 "columns": ()}
-        component = self.component
-        segments = self.segments
         # one C-speed look over the whole message decides whether any segment holds a composite
-        composite = bool(component) and component in "".join(map("".join, segments))
-        keytab: dict[str, tuple[str, ...]] = {}
-        out = []
-        append = out.append
-        for parts, index in zip(segments, self.positions, strict=True):
-            tag = parts[0]
-            if composite:
-                values = element_values(parts, component)
-            else:
-                keys = keytab.get(tag)
-                if keys is None:
-                    keys = keytab[tag] = _element_keys(tag)
-                if "" not in parts:
-                    values = dict(zip(keys, parts, strict=False))
-                    del values[tag]
-                else:
-                    values = {key: value for key, value in zip(keys, parts, strict=False) if value}
-                    values.pop(tag, None)
-            source = new(SourceRef)
-            fields = source.__dict__
-            fields.update(base)
-            fields["segment"] = index
-            record = new(Record)
-            fields = record.__dict__
-            fields["tag"] = tag
-            fields["values"] = values
-            fields["source"] = source
-            append(record)
-        return out
+        component = self.component if self.component and self.component in "".join(map("".join, self.segments)) else ""
+        return [build_frozen(Record, {"tag": parts[0], "values": element_values(parts, component),
+                                      "source": build_frozen(SourceRef, {**base, "segment": index})})
+                for parts, index in zip(self.segments, self.positions, strict=True)]
 
 
-# RawMessage.records builds Records without the frozen-dataclass __init__; that is only right while
-# Record and SourceRef are plain (non-slots) dataclasses with exactly these fields.
-_PLAIN = (not hasattr(Record, "__slots__") and not hasattr(SourceRef, "__slots__")
-          and list(Record.__dataclass_fields__) == ["tag", "values", "source"]
-          and list(SourceRef.__dataclass_fields__) == ["file", "line", "sheet", "segment", "message", "columns"])
+def build_frozen(cls: type[T], fields: dict[str, Any]) -> T:
+    """An instance of the frozen dataclass ``cls`` from a complete field dict, skipping ``__init__``.
+
+    Readers build a Record and a SourceRef per row or segment; the generated frozen ``__init__`` costs
+    more than the rest of a CSV row's parsing. ``fields`` must name every field (callers start from
+    ``vars()`` of a normally built template, or list them all), so the result equals a normally built
+    instance, which a test checks.
+    """
+    instance = object.__new__(cls)
+    object.__setattr__(instance, "__dict__", fields)
+    return instance
 
 
 @lru_cache(maxsize=4096)

@@ -19,7 +19,7 @@ import importlib
 import os
 from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType, ModuleType
-from typing import IO, Any, BinaryIO, TypeVar
+from typing import IO, Any, BinaryIO
 
 from translator.errors import ConfigError, MappingError
 from translator.problems import Problem
@@ -32,7 +32,6 @@ FORMAT_MODULES: Mapping[str, str] = MappingProxyType({
     "edifact": "edifact",
 })
 
-T = TypeVar("T")
 BOM_UTF8 = codecs.BOM_UTF8
 # Encodings a tabular file is likely to be in, tried in this order when suggesting a fix.
 SUGGESTED_ENCODINGS = ("utf-8", "cp1252", "latin-1")
@@ -50,19 +49,6 @@ def get_format(name: str) -> ModuleType:
         if exc.name != f"translator.formats.{module}":
             raise
         raise ConfigError(f"the {name!r} format is not available in this build") from exc
-
-
-def build_frozen(cls: type[T], fields: dict[str, Any]) -> T:
-    """An instance of the frozen dataclass ``cls`` from a complete field dict, skipping ``__init__``.
-
-    Readers build a Record and a SourceRef per row; the generated frozen ``__init__`` costs more
-    than the rest of a CSV row's parsing. ``fields`` must name every field (callers start from
-    ``vars()`` of a normally built template), so the result equals a normally built instance,
-    which a test checks.
-    """
-    instance = object.__new__(cls)
-    object.__setattr__(instance, "__dict__", fields)
-    return instance
 
 
 def check_option_keys(raw: Mapping[str, Any] | None, allowed: set[str], fmt: str) -> dict[str, Any]:

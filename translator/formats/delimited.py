@@ -32,7 +32,6 @@ from typing import Any, BinaryIO
 from translator.errors import DocumentRejected, MappingError
 from translator.formats import (
     DecodedLines,
-    build_frozen,
     check_encoding,
     check_option_keys,
     open_binary,
@@ -41,7 +40,7 @@ from translator.formats import (
     string_list,
 )
 from translator.problems import Problem
-from translator.records import Record, SourceRef
+from translator.records import Record, SourceRef, build_frozen
 
 QUOTING = {"minimal": csv.QUOTE_MINIMAL, "all": csv.QUOTE_ALL,
            "nonnumeric": csv.QUOTE_NONNUMERIC, "none": csv.QUOTE_NONE}

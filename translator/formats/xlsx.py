@@ -37,10 +37,10 @@ import python_calamine
 import xlsxwriter
 
 from translator.errors import DocumentRejected, MappingError
-from translator.formats import build_frozen, check_option_keys, source_name, string_list
+from translator.formats import check_option_keys, source_name, string_list
 from translator.formats.delimited import with_constants
 from translator.problems import Problem
-from translator.records import Record, SourceRef
+from translator.records import Record, SourceRef, build_frozen
 
 OPTION_KEYS = {"sheet", "columns", "identifier_columns", "number_columns", "money_columns",
                "date_columns", "max_uncompressed_bytes", "max_compression_ratio", "width_sample_rows",
@@ -401,15 +401,18 @@ class XlsxWriter:
                          f"{', '.join(unknown)}", "add them to the format option columns", unknown[0], None)
         if self._row <= self.options.width_sample_rows or not self._all_text:
             self._write_row_slowly(values)
-        else:  # the hot path: every column is text, written straight through
-            row, write_string = self._row, self._sheet.write_string
-            for col, name, fmt in self._text_plan:
-                value = values.get(name)
-                if value:
-                    if len(value) > MAX_CELL_CHARS:
-                        self._write_cell(col, name, value)
-                    write_string(row, col, value, fmt)
+        else:
+            self._write_text_row([values.get(name) for _, name, _ in self._text_plan])
         self._row += 1
+
+    def _write_text_row(self, values: Sequence[str | None]) -> None:
+        """The hot path once every column is text: the row's cells, in column order, straight through."""
+        row, write_string = self._row, self._sheet.write_string
+        for (col, name, fmt), value in zip(self._text_plan, values):  # noqa: B905 - one value per column
+            if value:
+                if len(value) > MAX_CELL_CHARS:
+                    self._write_cell(col, name, value)  # refuses it (XLSX-CELL-TOO-LONG)
+                write_string(row, col, value, fmt)
 
     def values_writer(self, tag: str, keys: Sequence[str],
                       constants: Mapping[int, str] | None = None) -> Callable[[Sequence[str]], None]:
@@ -430,13 +433,8 @@ class XlsxWriter:
             if self._row <= self.options.width_sample_rows or not self._all_text or keys != self.columns:
                 slow(values)
                 return
-            row, write_string = self._row, self._sheet.write_string
-            for (col, name, fmt), value in zip(self._text_plan, values):  # noqa: B905 - same length
-                if value:
-                    if len(value) > MAX_CELL_CHARS:
-                        self._write_cell(col, name, value)
-                    write_string(row, col, value, fmt)
-            self._row = row + 1
+            self._write_text_row(values)
+            self._row += 1
 
         return sink if len(set(keys)) == len(keys) else slow
 

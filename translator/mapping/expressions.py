@@ -155,6 +155,16 @@ def compile_field(env: SandboxedEnvironment, path: tuple[str, ...], raw: Any, wh
     return Field(path, source, evaluate, where, kind, optional, scale, names, columns, tree)
 
 
+def expression_of(spec: Field) -> nodes.Expr | None:
+    """The parsed expression of an expression field; None for a literal or a ``{{ }}`` template (text)."""
+    if spec.tree is None or "{{" in spec.source or "{%" in spec.source:
+        return None
+    body = spec.tree.body
+    if len(body) != 1 or not isinstance(body[0], nodes.Output) or len(body[0].nodes) != 1:
+        return None
+    return body[0].nodes[0]
+
+
 def _expression_node(tree: nodes.Template) -> nodes.Expr:
     output = tree.body[0]
     assert isinstance(output, nodes.Output)

@@ -21,7 +21,7 @@ from typing import Any
 from jinja2.sandbox import SandboxedEnvironment
 
 from translator.mapping.build import FAILURES
-from translator.mapping.expressions import Field, convert
+from translator.mapping.expressions import Field, convert, expression_of
 from translator.mapping.pycompile import Namespace, Translator, Unsupported, Value, runtime
 from translator.mapping.pyruntime import Missing
 from translator.mapping.results import set_path
@@ -209,14 +209,12 @@ class _Writer:
         """The field's expression translated (a segment read as a value becomes its values dict)."""
         if spec.tree is None:  # a literal value
             return Value(self.ns.ref(spec.evaluate({}), "k"), safe=True)
-        if "{{" in spec.source or "{%" in spec.source:
+        node = expression_of(spec)
+        if node is None:
             raise Unsupported("template (rendered to text)")
-        output = spec.tree.body[0]
-        if len(spec.tree.body) != 1 or type(output).__name__ != "Output" or len(output.nodes) != 1:
-            raise Unsupported("template")
-        found = translator.expr(output.nodes[0])
+        found = translator.expr(node)
         if found.kind != "value":
-            return Value(translator.value(output.nodes[0]))
+            return Value(translator.value(node))
         return found
 
     def array(self, array: ArraySpec) -> list[str]:

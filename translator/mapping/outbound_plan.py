@@ -22,16 +22,16 @@ computing before writing changes nothing the writer or the expressions can see.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import Undefined, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from translator.mapping.expressions import Field, new_environment
+from translator.mapping.expressions import Field, expression_of, new_environment
 from translator.mapping.outbound import _text
-from translator.mapping.pycompile import Missing, Namespace, Translator, Unsupported, Value, runtime
+from translator.mapping.pycompile import Namespace, Translator, Unsupported, Value, runtime
 from translator.mapping.spec import CompiledMapping, RecordSpec
 from translator.records import Record
 
@@ -45,7 +45,7 @@ def compile_plan(mapping: CompiledMapping, writer: Any, context: Mapping[str, An
     some expression of the mapping needs the interpreter (then the reference writes every order)."""
     if not mapping.records:
         return None
-    env = getattr(mapping, "env", None) or new_environment(mapping.codelists)
+    env = mapping.env or new_environment(mapping.codelists)
     ns = Namespace({**runtime(env), **_helpers(env), "CTX": context, "_REFERENCE": reference,
                     "_BATCH": getattr(writer, "write_batch", None) or _write_each})
     try:
@@ -85,26 +85,10 @@ def _helpers(env: SandboxedEnvironment) -> dict[str, Any]:
         found = getattr_(obj, key) if attribute else getitem(obj, key)
         return _ABSENT if isinstance(found, Undefined) else found
 
-    def _path(obj: Any, steps: Iterable[tuple[bool, Any]]) -> Any:
-        """pycompile's path, with the sandbox's subscript rule: Missing exactly where the sandbox is undefined."""
-        for attribute, key in steps:
-            if type(obj) is dict and key in obj:
-                obj = obj[key]
-                continue
-            if attribute and type(obj) is dict:
-                raise Missing(key)
-            obj = getattr_(obj, key) if attribute else getitem(obj, key)
-            if isinstance(obj, Undefined):
-                raise Missing(key)
-        return obj
-
-    def _length(thunk: Callable[[], Any]) -> int:
-        return len(thunk())  # a missing value is not "0" here: the reference decides (StrictUndefined)
-
     def _text_of(value: Any) -> str:
         return "" if value is _ABSENT else _text(value)
 
-    return {"_step": _step, "_path": _path, "_length": _length, "_T": _text, "_TP": _text_of, "_A": _ABSENT,
+    return {"_step": _step, "_T": _text, "_TP": _text_of, "_A": _ABSENT,
             "_FALSE": _FALSE, "_Undefined": Undefined}
 
 
@@ -141,12 +125,6 @@ class _PathTranslator(Translator):
     def __init__(self, env: Any, ns: Namespace, resolve: Callable[[str], Value], generator: _Generator) -> None:
         super().__init__(env, ns, resolve)
         self.generator = generator
-
-    def _Filter(self, node: nodes.Filter) -> Value:  # noqa: N802 - pycompile's naming
-        if node.name in ("length", "count") and node.node is not None and not node.args and not node.kwargs \
-                and not node.dyn_args and not node.dyn_kwargs:
-            return Value(f"len({self.value(node.node)})")  # a missing value is the reference's to judge
-        return super()._Filter(node)
 
     def _step(self, node: nodes.Getattr | nodes.Getitem, key: Any, attribute: bool) -> Value:
         found = super()._step(node, key, attribute)
@@ -291,7 +269,7 @@ class _Generator:
         if field.tree is None:  # a literal {value: ...}
             value = field.evaluate({})
             return "const", repr(value if raw else _text(value))
-        node = _expression_node(field)
+        node = expression_of(field)
         if isinstance(node, nodes.Const):
             return "const", repr(node.value if raw else _text(node.value))
         if node is None:
@@ -356,21 +334,6 @@ def _indent(lines: list[str]) -> list[str]:
     return ["    " + line for line in lines]
 
 
-def _scope(scope: list[tuple[str, str]]) -> str:
-    """Source of the scope dict the reference evaluates with (later bindings win, as ``{**scope, ...}``)."""
-    return "{" + ", ".join(f"{name!r}: {var}" for name, var in scope) + "}"
-
-
 def _plain(steps: tuple[tuple[bool, Any], ...]) -> bool:
     """A path the helpers may walk: string keys, none special (``__x`` behaves otherwise on a missing value)."""
     return all(isinstance(key, str) and not key.startswith("__") for _, key in steps)
-
-
-def _expression_node(field: Field) -> nodes.Expr | None:
-    """The expression of ``{{ (expr) }}``; None for a template with text around its ``{{ }}``."""
-    if "{{" in field.source or "{%" in field.source:
-        return None
-    body = field.tree.body if field.tree is not None else []
-    if len(body) != 1 or not isinstance(body[0], nodes.Output) or len(body[0].nodes) != 1:
-        return None
-    return body[0].nodes[0]

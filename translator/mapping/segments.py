@@ -58,9 +58,6 @@ class Node:
     def every(self, tag: str) -> list[dict[str, str]]:
         return [r.values for n in [self, *self.descendants()] for r in n.segments if r.tag == tag]
 
-    def walk(self) -> Iterator[Node]:
-        return iter(self.descendants())
-
     def loop_nodes(self, name: str) -> list[Node]:
         """Loops ``name`` inside this node; when there are none, the nearest enclosing one.
 
@@ -181,8 +178,8 @@ LoopStarts = tuple[dict[tuple[str, str], Loop], dict[str, Loop | None], dict[str
 
 def loop_starts(loops: tuple[Loop, ...]) -> LoopStarts:
     """Which loop a segment opens, as lookups: ``(tag, HL03) -> loop`` for the levels the loops name, and
-    ``tag -> loop`` for any other HL03 (the first loop without a level, or None). Same answer as
-    :func:`_starts` (the first declared loop that matches), without scanning the loops per segment.
+    ``tag -> loop`` for any other HL03 (the first loop without a level, or None). The same answer as taking
+    the first declared loop that matches, without scanning the loops per segment.
     The third part is each loop's ``until`` tags, by loop name."""
     by_level: dict[tuple[str, str], Loop] = {}
     default: dict[str, Loop | None] = {}
@@ -198,13 +195,6 @@ def loop_starts(loops: tuple[Loop, ...]) -> LoopStarts:
         if first is not None and loops.index(first) < loops.index(loop):
             by_level[(tag, level)] = first
     return by_level, default, {loop.name: loop.until for loop in loops if loop.until}
-
-
-def _starts(loops: tuple[Loop, ...], record: Record) -> Loop | None:
-    for loop in loops:
-        if record.tag == loop.start and (loop.hl_level is None or record.get("HL03") == loop.hl_level):
-            return loop
-    return None
 
 
 def _enclosing(node: Node, name: str) -> Node:

@@ -193,8 +193,7 @@ class Writer:
     def _start_sink(self, st01: str | None) -> Callable[[Sequence[str]], None]:
         """``ST`` with ST01 only, in an open group of its functional id: :meth:`_start_set` (and the previous
         set's :meth:`_end_set`) without the Records; anything else goes through :meth:`write`."""
-        bad, buffer, end, flush, sep = self._bad.search, self._buffer, self._end, self._flush, self.delimiters.element
-        numbers, partner = self._numbers, self.options.partner
+        bad, numbers, partner = self._bad.search, self._numbers, self.options.partner
 
         def sink(values: Sequence[str]) -> None:
             code = st01 if st01 is not None else values[0]
@@ -202,20 +201,13 @@ class Writer:
             if group is None or group[0] != FUNCTIONAL_IDS.get(code) or bad(code):
                 self.write(Record("ST", {"ST01": code}))
                 return
-            current = self._set
-            if current is not None:
-                buffer.append(f"SE{sep}{current[1] + 1}{sep}{current[0]}{end}")
-                self.sets_written += 1
-                if len(buffer) >= _FLUSH_EVERY:
-                    flush()
+            self._end_set()
             number = f"{numbers.next(partner, 'message'):04d}"
             self._set = [number, 1]
             if bad(number):
                 self._segment(Record("ST", {"ST01": code, "ST02": number}))
             else:
-                buffer.append(f"ST{sep}{code}{sep}{number}{end}")
-                if len(buffer) >= _FLUSH_EVERY:
-                    flush()
+                self._emit(["ST", code, number])
             group[2] += 1
 
         return sink
