@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jinja2 import Undefined
 
 from tests.mapping.helpers import DATA, MAPPINGS
 from translator.mapping import Mapping, load_mapping
@@ -137,6 +138,23 @@ def test_the_number_fast_paths_give_the_filters_own_text(value: str, places: int
     assert _outcome(lambda: _total([value, "007"], total)) == _outcome(lambda: total([value, "007"]))
 
 
+ELEMENTS = st.lists(st.sampled_from(["", "BP", "VN", "B00X", "A>B", "BP>1", ">", "1>2>3>4>5>6>7>8>9>10", "VN "]),
+                    max_size=12)
+
+
+@given(elements=ELEMENTS, qualifier=st.sampled_from(["BP", "VN", "", "B00X", "A>B", "X"]),
+       component=st.sampled_from([">", "", None]))
+def test_the_qualified_fast_path_finds_what_the_element_by_element_scan_finds(
+        elements: list[str], qualifier: str, component: str | None) -> None:
+    from translator.mapping.filters import qualified
+    from translator.mapping.pyruntime import UNDEF, _qualified_parts
+    from translator.records import element_values
+    parts = ["LIN", *elements]
+    found = _outcome(lambda: _qualified_parts(parts, qualifier, component, UNDEF))
+    by_dict = qualified(element_values(parts, component or ""), qualifier)
+    assert found == (UNDEF if isinstance(by_dict, Undefined) else by_dict)
+
+
 # Expressions whose missing values the sandbox treats in its own way (found in review): each mapping
 # changes one field of a shipped mapping; both paths must agree on the input that has the value missing.
 X810 = (Path(__file__).parents[1] / "data" / "x12" / "810_invoice.x12").read_bytes()   # REF*VR, no BIG03
@@ -189,3 +207,51 @@ def test_missing_values_are_judged_as_the_sandbox_judges_them(case: str, tmp_pat
     path.write_text(f"extends: {MAPPINGS / base}\ncodelists_dir: {MAPPINGS / 'codelists'}\n{body}", encoding="utf-8")
     generated, interpreted = both(path, data)
     assert generated == interpreted
+
+
+# 856 messages with arbitrary HL trees, several per file, so that some share a shape (cached once per
+# file, translator.mapping.shapes) and some differ only in which HL is whose parent or in HL numbering.
+HL_BODY = {"S": ["TD5**2*UPSN**UPS_GROUND"], "O": ["PRF*PO{n}", "N1*SU**92*V1", "N1*SF**92*WH1"],
+           "P": ["MAN*GM*PKG{n}", "REF*CN*1Z{n}", "TD1******G*2.5*LB"], "I": ["LIN*{n}*BP*B0{n}*VN*00{n}", "SN1**{n}*EA"],
+           "X": ["REF*VN*X{n}"]}
+HL_TREES = st.lists(st.tuples(st.sampled_from("SOPIX"), st.integers(-2, 8), st.sampled_from(["own", "same", "skip"])),
+                    min_size=1, max_size=7)
+
+
+def _856_message(number: int, tree: list[tuple[str, int, str]], offset: int) -> list[str]:
+    segments = [f"ST*856*{number:04d}", f"BSN*00*SHP{number}*20261123*1415"]
+    for index, (level, parent, numbering) in enumerate(tree):
+        own = {"own": index + 1, "same": 1, "skip": offset + index + 1}[numbering]
+        parent_id = "" if parent == -2 else str(offset + parent + 1) if numbering == "skip" else str(parent + 1)
+        segments.append(f"HL*{own}*{parent_id}*{level}")
+        segments += [s.format(n=index + 1) for s in HL_BODY[level]]
+    segments.append(f"SE*{len(segments) + 1}*{number:04d}")
+    return segments
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(trees=st.lists(HL_TREES, min_size=1, max_size=5), repeat=st.integers(1, 3), offset=st.integers(0, 20))
+def test_messages_sharing_a_shape_or_not_give_the_same_documents_both_ways(
+        trees: list[list[tuple[str, int, str]]], repeat: int, offset: int) -> None:
+    messages = [_856_message(n, tree, offset * n) for n, tree in enumerate(trees * repeat, start=1)]
+    body = [s for m in messages for s in m]
+    data = ("ISA*00*          *00*          *ZZ*SENDER         *ZZ*AMAZONDS       *261123*1430*U*00401*"
+            "000000001*0*P*>~GS*SH*SENDER*AMAZONDS*20261123*1430*1*X*004010~" + "~".join(body)
+            + f"~GE*{len(messages)}*1~IEA*1*000000001~").encode("ascii")
+    generated, interpreted = both("shipment-confirmations.x12.yaml", data)
+    assert generated == interpreted
+
+
+@pytest.mark.parametrize("limit", ["MAX_SHAPES", "MAX_SHAPE_SEGMENTS"])
+def test_shapes_not_kept_give_the_same_documents(monkeypatch: pytest.MonkeyPatch, limit: str) -> None:
+    """More shapes than a file keeps, or messages too big for their shape to be kept."""
+    import translator.mapping.shapes as shapes
+    trees = [[("O", -2, "own"), *[("I", 0, "own")] * n, ("P", 0, "own")] for n in range(1, 6)]
+    messages = [_856_message(n, tree, 0) for n, tree in enumerate(trees * 2, start=1)]
+    data = ("ISA*00*          *00*          *ZZ*SENDER         *ZZ*AMAZONDS       *261123*1430*U*00401*"
+            "000000001*0*P*>~GS*SH*SENDER*AMAZONDS*20261123*1430*1*X*004010~"
+            + "~".join(s for m in messages for s in m) + f"~GE*{len(messages)}*1~IEA*1*000000001~").encode("ascii")
+    expected = both("shipment-confirmations.x12.yaml", data)
+    monkeypatch.setattr(shapes, limit, 2 if limit == "MAX_SHAPES" else 12)
+    assert both("shipment-confirmations.x12.yaml", data) == expected
+    assert expected[0] == expected[1]

@@ -195,10 +195,14 @@ class CsvReader:
                 "CSV-DUPLICATE-HEADER", line, f"the header names the column {name!r} more than once",
                 "rename one of the columns so every header is unique", value=name))
 
+    def row_source(self, line: int) -> SourceRef:
+        """The SourceRef of the row starting at ``line`` (the one its Record carries); for callers of
+        :meth:`rows`, which build it only when they need it."""
+        return build_frozen(SourceRef, {**self._source, "line": line})
+
     def _record(self, row: list[str], line: int) -> Record:
-        source = build_frozen(SourceRef, {**self._source, "line": line})
         return build_frozen(Record, {"tag": "row", "values": dict(zip(self.columns, row, strict=False)),
-                                     "source": source})
+                                     "source": self.row_source(line)})
 
     def _ragged(self, row: list[str], line: int) -> None:
         have, want = len(row), len(self.columns)

@@ -170,15 +170,27 @@ class XlsxReader:
         self.sheet_name: str | None = None
 
     def __iter__(self) -> Iterator[Record]:
+        for line, cells in self.rows():
+            yield build_frozen(Record, {"tag": "row", "values": dict(zip(self.columns, cells, strict=True)),
+                                        "source": self.row_source(line)})
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """``(line, cells)`` per data row, the cheap form of iterating (no Record per row): the cells as text,
+        one per header column; the header is in :attr:`columns` once the first row is out, and ``problems``
+        fill in exactly as when iterating."""
         self.problems.clear()
         self.columns = ()
         sheet = self._open_sheet()
         if sheet is None:
             return
         try:
-            yield from self._records(sheet)
+            yield from self._rows(sheet)
         except python_calamine.CalamineError as exc:
             self.problems.append(unreadable(self.file, f"the sheet cannot be read: {exc}"))
+
+    def row_source(self, line: int) -> SourceRef:
+        """The SourceRef of the row at ``line`` (the one its Record carries)."""
+        return build_frozen(SourceRef, {**self._source, "line": line})
 
     def _open_sheet(self) -> Any:
         workbook = self._open_workbook()
@@ -261,7 +273,7 @@ class XlsxReader:
             rule=f"the workbook has no sheet {self.options.sheet!r} (sheets: {', '.join(names)})",
             hint="rename the sheet or change the format option sheet"))
 
-    def _records(self, sheet: Any) -> Iterator[Record]:
+    def _rows(self, sheet: Any) -> Iterator[tuple[int, list[str]]]:
         first_col = sheet.start[1]
         rows = enumerate(sheet.iter_rows(), start=1)  # calamine pads rows from row 1 (checked by a test)
         for line, row in rows:
@@ -273,7 +285,7 @@ class XlsxReader:
             if all(cell == "" for cell in row):
                 continue
             seen += 1
-            yield self._record(row, line, first_col)
+            yield line, self._cells(row, line, first_col)
         if seen == 0:
             self.problems.append(self._problem("XLSX-NO-ROWS", None, "the sheet has a header row but no data rows",
                                                "nothing to translate; check the export's filter",
@@ -293,7 +305,7 @@ class XlsxReader:
                                                f"the header names the column {name!r} more than once",
                                                "rename one of the columns so every header is unique", value=name))
 
-    def _record(self, row: list[Any], line: int, first_col: int) -> Record:
+    def _cells(self, row: list[Any], line: int, first_col: int) -> list[str]:
         width = len(self.columns)
         if len(row) < width:
             row = [*row, *([""] * (width - len(row)))]
@@ -304,9 +316,7 @@ class XlsxReader:
             cells = [cell_text(cell, is_date) for cell, is_date in zip(cells, self._date, strict=True)]
         for index in self._ident_indexes:
             self._check_identifier(row[index], self.columns[index], line, first_col + index + 1)
-        source = build_frozen(SourceRef, {**self._source, "line": line})
-        return build_frozen(Record, {"tag": "row", "values": dict(zip(self.columns, cells, strict=True)),
-                                     "source": source})
+        return cells
 
     def _check_identifier(self, value: Any, name: str, line: int, column: int) -> None:
         if isinstance(value, int | float) and not isinstance(value, bool):

@@ -25,9 +25,10 @@ from translator.records import SourceRef
 SKIP = object()
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
-    """One evaluation context: variables for the expressions, its source, and (segments) its loop node."""
+    """One evaluation context: variables for the expressions, its source, and (segments) its loop node.
+    (Slots: one is made per row or loop scope the interpreter or provenance needs.)"""
 
     context: dict[str, Any]
     source: SourceRef

@@ -51,12 +51,14 @@ def _to_int(value: Any, spec: Field) -> Any:
 class GeneratedMapping:
     """The generated functions of one inbound mapping (see the module docstring)."""
 
-    def __init__(self, functions: dict[str, Callable[..., Any]], source: str, arrays: tuple[ArraySpec, ...]) -> None:
+    def __init__(self, functions: dict[str, Callable[..., Any]], source: str, arrays: tuple[ArraySpec, ...],
+                 tags: frozenset[str] = frozenset()) -> None:
         self.document: Callable[[Any, list[Any], str | None, list[Any]], dict[str, Any]] = functions["_level0"]
         self.key: Callable[[Any, list[Any], str | None], Any] | None = functions.get("_doc_key")
         self.group_key: Callable[[Any, list[Any], str | None], Any] | None = functions.get("_group_key")
         self.source = source
         self.arrays = arrays
+        self.tags = tags   # segment mappings: the tags whose first segment in scope the code reads (S_TAG)
 
     def element_paths(self, item: dict[str, Any]) -> list[str]:
         """The JSON path of every element of ``item`` (``$``, ``$.items[0]``...) in the order they were
@@ -100,7 +102,7 @@ def generate(mapping: CompiledMapping, env: SandboxedEnvironment | None) -> Gene
     source = "\n".join(writer.lines) + "\n"
     namespace = writer.ns.globals
     exec(compile(source, f"<generated from {mapping.name}>", "exec"), namespace)  # noqa: S102 - our own source
-    return GeneratedMapping(namespace, source, mapping.arrays)
+    return GeneratedMapping(namespace, source, mapping.arrays, frozenset(writer.tags))
 
 
 class _Writer:
@@ -108,12 +110,16 @@ class _Writer:
 
     def __init__(self, env: SandboxedEnvironment, segmented: bool, codelists: dict[str, list[dict[str, str]]]) -> None:
         self.segmented, self.codelists = segmented, codelists
+        self.m = ", M" if segmented else ""   # segment mappings also take the message's segments
+        self._made: set[str] = set()          # nested objects of the level being written: surely made,
+        self._touched: set[str] = set()       # or perhaps made
         self.ns = Namespace({**runtime(env), "Conflict": Conflict, "_convert": convert, "_to_int": _to_int,
                              "_set_path": set_path,
                              "_CONDITION_FAILURES": _CONDITION_FAILURES})
         self.env = env
         self.lines: list[str] = []
         self.count = 0
+        self.tags: set[str] = set()           # every tag a prelude names
 
     # -- names an expression may read ---------------------------------------------------------
     def translator(self, tags: set[str], rows: bool) -> Translator:
@@ -136,11 +142,14 @@ class _Writer:
 
     def prelude(self, tags: set[str]) -> list[str]:
         """Each segment tag the level's expressions name, looked up once per element."""
-        return [f"    S_{tag} = _first(U, {tag!r})" for tag in sorted(tags)]
+        self.tags |= tags
+        return [f"    S_{tag} = M[U.f.get({tag!r}, -1)]" for tag in sorted(tags)]
 
     # -- functions --------------------------------------------------------------------------
     def level(self, fields: tuple[Field, ...], arrays: tuple[ArraySpec, ...]) -> str:
         """``_levelN(U, G, C, W)``: one element (the document or an array element) from its group G.
+        Segment mappings also take ``M``, the message's split segments (plus a final None), and their
+        U and G are :class:`.shapes.Scope` loops whose segments are positions in M.
 
         Each element's first unit is appended to W as it is built, in the order the interpreter builds
         elements (the element, then each array's elements in turn), so :meth:`GeneratedMapping.element_paths`
@@ -148,9 +157,10 @@ class _Writer:
         number = self.count
         self.count += 1
         fields_name, fields_body = self.fields_function(number, fields)
-        body = [f"def _level{number}(U, G, C, W):", "    W.append(U)", *fields_body,  # fields inline
+        m = self.m
+        body = [f"def _level{number}(U, G, C, W{m}):", "    W.append(U)", *fields_body,  # fields inline
                 "    if len(G) > 1:", "        for u in G[1:]:",
-                f"            if {self.differ(fields)}{fields_name}(u, G, C) != out:", "                raise Conflict()"]
+                f"            if {self.differ(fields)}{fields_name}(u, G, C{m}) != out:", "                raise Conflict()"]
         for array in arrays:
             body += self.array(array)
         body.append("    return out")
@@ -173,11 +183,12 @@ class _Writer:
         tags: set[str] = set()
         translator = self.translator(tags, rows=True)
         body: list[str] = []
+        self._made, self._touched = set(), set()
         for spec in fields:
             body += self.field(spec, translator)
         name = f"_fields{number}"
         body = [*self.prelude(tags), "    out = {}", *body]
-        self.lines += [f"def {name}(U, G, C):", *body, "    return out", ""]
+        self.lines += [f"def {name}(U, G, C{self.m}):", *body, "    return out", ""]
         return name, body
 
     def field(self, spec: Field, translator: Translator) -> list[str]:
@@ -185,25 +196,42 @@ class _Writer:
         found = self.expression(spec, translator)
         if found.filled and spec.type == "string":  # a non-empty str or missing: nothing to test or convert
             if not spec.optional:
-                return ["    " + self.store(spec.path, found.code)]
+                return ["    " + self.store(spec.path, found.code, sure=True)]
             if found.soft is not None:
                 return [f"    v = {found.soft}", "    if v is not UNDEF:", "        " + self.store(spec.path)]
         # An optional field skips a missing value only when the value itself is the missing read; a missing
         # value met inside an expression raises, and the interpreter judges it (skip, or a problem).
         soft = spec.optional and not found.safe and found.soft is not None
+        if found.text and not soft and spec.type == "string":  # a str: only the empty one is left out
+            return [f"    v = {found.code}", "    if v:", "        " + self.store(spec.path)]
         test = "v is not UNDEF and v is not None and v != ''" if soft else "v is not None and v != ''"
         spec_name = self.ns.ref(spec, "F")
         convert_ = {"string": f"if type(v) is not str: v = _convert(v, {spec_name})",
-                    "integer": f"v = _to_int(v, {spec_name})"}.get(spec.type, f"v = _convert(v, {spec_name})")
+                    "integer": f"v = int(v) if type(v) is str and v.isdigit() and v.isascii() else _to_int(v, {spec_name})",
+                    }.get(spec.type, f"v = _convert(v, {spec_name})")
         return [f"    v = {found.soft if soft else found.code}", f"    if {test}:", "        " + convert_,
                 "        " + self.store(spec.path)]
 
-    def store(self, path: tuple[str, ...], value: str = "v") -> str:
+    def store(self, path: tuple[str, ...], value: str = "v", sure: bool = False) -> str:
+        """The statement storing ``value`` at ``path`` in ``out``. A nested object (``weight`` of ``weight.value``)
+        is made by the first store that always runs, and used as is by the stores after it; until then
+        (a field that may be left out came first) every store makes it if it is not there yet."""
+        head = path[0]
         if len(path) == 1:
-            return f"out[{path[0]!r}] = {value}"
-        if len(path) == 2:
-            return f"out.setdefault({path[0]!r}, {{}})[{path[1]!r}] = {value}"
-        return f"_set_path(out, {path!r}, {value})"
+            self._touched.add(head)
+            return f"out[{head!r}] = {value}"
+        if len(path) != 2:
+            self._touched.add(head)
+            return _store_anew(path, value)
+        if head in self._made:
+            return f"out[{head!r}][{path[1]!r}] = {value}"
+        if sure and head not in self._touched:
+            self._made.add(head)
+            return f"out[{head!r}] = {{{path[1]!r}: {value}}}"
+        if sure:
+            self._made.add(head)
+        self._touched.add(head)
+        return _store_anew(path, value)
 
     def expression(self, spec: Field, translator: Translator) -> Value:
         """The field's expression translated (a segment read as a value becomes its values dict)."""
@@ -221,22 +249,22 @@ class _Writer:
         """Statements adding one array to ``out`` from the group's children, as :func:`.build.build_element`."""
         child = self.level(array.fields, array.arrays)
         if array.loop is not None:
-            kids = f"U.loop_nodes({array.loop!r})" if self.segmented else None
+            kids = f"U.loops({array.loop!r})" if self.segmented else None
             if kids is None:
                 raise Unsupported("loop in a tabular mapping")
         else:
             kids = "list(G)"
         lines = [f"    kids = {kids}"]
         if array.when is not None:
-            lines.append(f"    kids = [k for k in kids if {self.condition(array.when)}(k, None, C)]")
+            lines.append(f"    kids = [k for k in kids if {self.condition(array.when)}(k, None, C{self.m})]")
         if array.group_by is None:
-            lines.append(f"    items = [{child}(k, [k], C, W) for k in kids]")
+            lines.append(f"    items = [{child}(k, [k], C, W{self.m}) for k in kids]")
         else:
             key = self.scalar(f"_key{self.count}", array.group_by, rows=False)
-            lines += ["    groups = {}", "    for k in kids:", f"        key = {key}(k, None, C)",
+            lines += ["    groups = {}", "    for k in kids:", f"        key = {key}(k, None, C{self.m})",
                       "        if key is not None:", "            groups.setdefault(key, []).append(k)",
-                      f"    items = [{child}(g[0], g, C, W) for g in groups.values()]"]
-        lines += ["    if items:", "        " + self.store(array.path, "items")]
+                      f"    items = [{child}(g[0], g, C, W{self.m}) for g in groups.values()]"]
+        lines += ["    if items:", "        " + _store_anew(array.path, "items")]
         return lines
 
     def scalar(self, name: str, spec: Field, rows: bool) -> str:
@@ -244,7 +272,7 @@ class _Writer:
         tags: set[str] = set()
         code = self.expression(spec, self.translator(tags, rows)).code
         convert_ = "if type(v) is not str: v" if spec.type == "string" else "v"  # as build.evaluate converts
-        self.lines += [f"def {name}(U, G, C):", *self.prelude(tags), f"    v = {code}",
+        self.lines += [f"def {name}(U, G, C{self.m}):", *self.prelude(tags), f"    v = {code}",
                        "    if v is None or v == '':", "        return None",
                        f"    {convert_} = _convert(v, {self.ns.ref(spec, 'F')})",
                        "    return str(v)", ""]
@@ -256,8 +284,17 @@ class _Writer:
         code = self.expression(spec, self.translator(tags, rows=False)).code
         name = f"_when{self.count}"
         self.count += 1
-        self.lines += [f"def {name}(U, G, C):", "    try:", *["    " + line for line in self.prelude(tags)],
+        self.lines += [f"def {name}(U, G, C{self.m}):", "    try:", *["    " + line for line in self.prelude(tags)],
                        f"        v = {code}", "        if v is None or v == '':", "            return False",
                        f"        v = _convert(v, {self.ns.ref(spec, 'F')})", "    except _CONDITION_FAILURES:",
                        "        return False", "    return v not in (False, 'False', 'false')", ""]
         return name
+
+
+def _store_anew(path: tuple[str, ...], value: str) -> str:
+    """Storing at ``path`` with no knowledge of what ``out`` holds yet."""
+    if len(path) == 1:
+        return f"out[{path[0]!r}] = {value}"
+    if len(path) == 2:
+        return f"out.setdefault({path[0]!r}, {{}})[{path[1]!r}] = {value}"
+    return f"_set_path(out, {path!r}, {value})"

@@ -2,8 +2,9 @@
 
 The loops and scopes are :mod:`.segments`' (the interpreter). When the mapping has a generated form
 (:mod:`.generated`) and the reader hands over whole messages (X12 ``messages()``), documents are built
-by the generated code straight from the split segments, and only a message or document it cannot
-build goes through the interpreter, which reports what is wrong.
+by the generated code straight from the split segments, with the loops worked out once per message
+layout (:mod:`.shapes`), and only a message or document it cannot build goes through the
+interpreter, which reports what is wrong.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from translator.mapping.segments import (
     MESSAGE_END,
     MESSAGE_START,
     LoopStarts,
-    Node,
     build_tree,
     loop_starts,
     message_type,
     messages,
     unit_for,
 )
+from translator.mapping.shapes import Scope, Shapes
 from translator.mapping.spec import CompiledMapping
 from translator.mapping.tabular import document_from_units
 from translator.problems import Problem
@@ -38,8 +39,9 @@ def map_segments(mapping: CompiledMapping, reader: Iterable[Record], result: Inb
     starts = loop_starts(mapping.loops)
     raw_messages = getattr(reader, "messages", None)
     if mapping.generated is not None and raw_messages is not None:
+        shapes: dict[str, Shapes] = {}   # per component separator (it decides how HL ids read)
         for message in raw_messages():
-            yield from _generated_message(mapping, message, result, starts)
+            yield from _generated_message(mapping, message, result, starts, shapes)
         return
     for segments in messages(reader):
         yield from interpreted_message(mapping, segments, result, starts)
@@ -67,12 +69,12 @@ def interpreted_message(mapping: CompiledMapping, segments: list[Record], result
 
 
 def _generated_message(mapping: CompiledMapping, message: RawMessage, result: InboundResult,
-                       starts: LoopStarts) -> Iterator[MappedDocument]:
+                       starts: LoopStarts, shapes: dict[str, Shapes]) -> Iterator[MappedDocument]:
     """The documents of one X12 message, built by the mapping's generated code.
 
     A message that is truncated or of the wrong type, and any document whose build raises, goes to
     the interpreter, which reports it. A document built here says where its parts came from when asked
-    (:class:`_RawSources`), from the units the generated code noted while building it.
+    (:class:`_RawSources`), from the loops the generated code noted while building it.
     """
     generated = mapping.generated
     assert generated is not None
@@ -82,61 +84,61 @@ def _generated_message(mapping: CompiledMapping, message: RawMessage, result: In
             mapping.messages and _plain(head, 1, component) not in mapping.messages):
         yield from interpreted_message(mapping, message.records(), result, starts)
         return
-    root = build_tree(mapping.loops, message.segments, starts, _raw_hl_ids(component))
-    nodes = [n for n in root.descendants() if n.name == mapping.document_loop] if mapping.document_loop else [root]
-    interpreted: list[MappedDocument] = []
-
-    def interpret(index: int) -> MappedDocument:
-        if not interpreted:
-            interpreted.extend(interpreted_message(mapping, message.records(), result, starts))
-        return interpreted[index]
-
-    sources = _RawSources(message, generated, interpret)
-    for index, node in enumerate(nodes):
-        units: list[Node] = []
+    known = shapes.get(component)
+    if known is None:
+        known = shapes[component] = Shapes(mapping.loops, starts, mapping.document_loop, _raw_hl_ids(component),
+                                           generated.tags)
+    scopes = known.of(message.segments).documents
+    segments = [*message.segments, None]   # position -1: "no such segment" for the generated code
+    sources = _RawSources(mapping, message, result, starts)
+    document, doc_key = generated.document, generated.key
+    for index, scope in enumerate(scopes):
+        units: list[Scope] = []
         try:
-            item = generated.document(node, [node], component, units)
-            key = generated.key(node, [node], component) if generated.key is not None else None
+            item = document(scope, [scope], component, units, segments)
+            key = doc_key(scope, [scope], component, segments) if doc_key is not None else None
         except Exception:  # noqa: BLE001 - any failure: the interpreter builds it and says what is wrong
-            yield interpret(index)
+            yield sources.interpret(index)
             continue
         yield MappedDocument(mapping.document, key or default_key(item), item,
-                             explain=lambda i=index, n=node, u=units, it=item: sources.explain(i, n, u, it))
+                             explain=lambda i=index, s=scope, u=units, it=item: sources.explain(i, s, u, it))
 
 
 class _RawSources:
     """Where the parts of a generated document came from, as the interpreter would have recorded it:
     every segment of the document's loop, and per element the first segment of the loop it was built
-    from (``field_sources``)."""
+    from (``field_sources``). The message's documents as the interpreter builds them, when one is needed."""
 
-    def __init__(self, message: RawMessage, generated: Any, interpret: Callable[[int], MappedDocument]) -> None:
-        self.message, self.generated, self.interpret = message, generated, interpret
-        self._positions: dict[int, int] | None = None
+    def __init__(self, mapping: CompiledMapping, message: RawMessage, result: InboundResult,
+                 starts: LoopStarts) -> None:
+        self.mapping, self.message, self.result, self.starts = mapping, message, result, starts
+        self.generated = mapping.generated
+        self._interpreted: list[MappedDocument] | None = None
 
-    def source(self, parts: list[str]) -> SourceRef:
-        if self._positions is None:
-            self._positions = {id(p): n for p, n in zip(self.message.segments, self.message.positions, strict=True)}
-        return SourceRef(self.message.file, segment=self._positions[id(parts)], message=self.message.control)
+    def interpret(self, index: int) -> MappedDocument:
+        """Document ``index`` of the message, built by the interpreter (all of them built once)."""
+        if self._interpreted is None:
+            self._interpreted = list(interpreted_message(self.mapping, self.message.records(), self.result,
+                                                         self.starts))
+        return self._interpreted[index]
 
-    def explain(self, index: int, node: Node, units: list[Node],
+    def source(self, position: int | None) -> SourceRef:
+        if position is None:
+            return SourceRef()
+        return SourceRef(self.message.file, segment=self.message.positions[position], message=self.message.control)
+
+    def explain(self, index: int, scope: Scope, units: list[Scope],
                 item: dict[str, Any]) -> tuple[list[SourceRef], dict[str, SourceRef]]:
         paths = self.generated.element_paths(item)
         if len(paths) != len(units):  # two arrays writing one path: only the interpreter can say
             doc = self.interpret(index)
             return doc.sources, doc.field_sources
-        every = [self.source(parts) for n in [node, *node.descendants()] for parts in n.segments]
+        every = [self.source(position) for position in scope.positions()]
         fields: dict[str, SourceRef] = {}
         for path, unit in zip(paths, units, strict=True):
             if path not in fields:
-                fields[path] = self._unit_source(unit)
+                fields[path] = self.source(unit.first_position())   # as unit_for: its loop's first segment
         return every, fields
-
-    def _unit_source(self, node: Node) -> SourceRef:
-        """The source :func:`unit_for` gives a loop: its first segment, else the nearest enclosing one's."""
-        for scope in node.chain():
-            if scope.segments:
-                return self.source(scope.segments[0])
-        return SourceRef()
 
 
 def _raw_hl_ids(component: str) -> Callable[[list[str]], tuple[str, str, str]]:

@@ -22,6 +22,7 @@ from typing import Any
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from translator.mapping import filters
 from translator.mapping.pyruntime import (
     CANONICAL_DECIMAL,
     ELEMENT_KEY,
@@ -61,6 +62,8 @@ STRICT_FILTERS = frozenset({
     "datetime", "format_date", "decimal", "implied_decimal", "to_implied", "whole", "zfill", "pad", "total",
     "order_code", "boolean", "yes_no", "lookup", "trim", "upper", "lower", "pluck",
 })
+# Our filters that always give a plain str (never a str subclass, never another type).
+TEXT_FILTERS = frozenset({"datetime", "format_date", "zfill", "pad", "whole", "to_implied"})
 _TEXT_METHODS = {"trim": "strip", "upper": "upper", "lower": "lower"}
 _COMPARE = {"eq": "==", "ne": "!=", "lt": "<", "gt": ">", "lteq": "<=", "gteq": ">=", "in": "in", "notin": "not in"}
 
@@ -170,7 +173,7 @@ class Translator:
             return self._map(node)
         if name == "pluck" and self.expr(node.node).kind == "units":
             keys = [self._const(a) for a in node.args]
-            return Value(f"_units_pluck({self.expr(node.node).code}, {self.ns.ref(plucked(tuple(keys)), 'k')}, C, True)")
+            return Value(f"_units_pluck(M, {self.expr(node.node).code}, {self.ns.ref(plucked(tuple(keys)), 'k')}, C, True)")
         if name not in STRICT_FILTERS or node.kwargs:
             raise Unsupported(f"filter {name}")
         if name in _TEXT_METHODS and not node.args:
@@ -195,7 +198,8 @@ class Translator:
         if name == "total" and not node.args:
             return Value(f"_total({self.value(node.node)}, {self.ns.ref(func, 'f')})", text=True)
         args = "".join(f", {self.value(a)}" for a in node.args)
-        return Value(f"{self.ns.ref(func, 'f')}({self.value(node.node)}{args})")
+        text = name in TEXT_FILTERS and getattr(func, "__module__", None) == filters.__name__
+        return Value(f"{self.ns.ref(func, 'f')}({self.value(node.node)}{args})", text=text)
 
     def _lookup(self, node: nodes.Filter, func: Any) -> Value | None:
         """``lookup('units', 'code', 'api')`` with constant arguments: a dict from code to answer, built
@@ -227,7 +231,9 @@ class Translator:
         fallback = self._soft(self.expr(node.args[0])) if node.args else Value("''", safe=True)
         boolean = self.value(node.args[1]) if len(node.args) > 1 else "False"
         if operand.safe and fallback.safe and boolean in ("True", "False"):  # never missing: plain Python
-            return Value(f"({operand.code} or {fallback.code})" if boolean == "True" else operand.code, safe=True)
+            if boolean == "True":
+                return Value(f"({operand.code} or {fallback.code})", text=operand.text and fallback.text, safe=True)
+            return Value(operand.code, text=operand.text, safe=True)
         value = self._soft(operand)
         soft = f"_dflt({value.code}, {fallback.code}, {boolean})"
         if fallback.safe:
@@ -251,7 +257,7 @@ class Translator:
             if not parts or any(p.isdigit() for p in parts):
                 raise Unsupported("map attribute")
             if inner.kind == "units":
-                return Value(f"_units_pluck({inner.code}, {self.ns.ref(plucked(tuple(parts)), 'k')}, C, False)")
+                return Value(f"_units_pluck(M, {inner.code}, {self.ns.ref(plucked(tuple(parts)), 'k')}, C, False)")
             if inner.kind == "rows" and len(parts) == 1:  # declared columns of every row: always there
                 return Value(f"[x[{parts[0]!r}] for x in {inner.code}]", safe=True)
             steps = tuple((False, p) for p in parts)  # map(attribute=) reads items, as make_attrgetter does
@@ -292,8 +298,8 @@ class Translator:
             raise Unsupported(f"{name} arguments")
         if name == "seg":
             tag, qualifier, at = (list(args) + [None, None])[:3]
-            return Value(f"_seg(U, {tag!r}, {qualifier!r}, {at!r}, C)", "segment", tag)
-        return Value(f"_{name}(U, {args[0]!r}, C)")
+            return Value(f"_seg(M, U, {tag!r}, {qualifier!r}, {at!r}, C)", "segment", tag)
+        return Value(f"_{name}(M, U, {args[0]!r}, C)")
 
     def _const(self, node: nodes.Node) -> Any:
         if not isinstance(node, nodes.Const):

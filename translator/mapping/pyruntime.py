@@ -148,19 +148,32 @@ def _qualified_parts(parts: list[str] | None, qualifier: Any, component: str | N
 
     Composite elements are skipped as the dict form skips them (their keys end in ``.N``), except one
     with ten or more components, whose keys end in two digits: that rare case goes to the dict form.
+    A segment with no composite at all (the usual one) is searched with ``list.index``.
     """
     if parts is not None:
         last = min(len(parts), 100) - 1
-        for position in range(1, last + 1):
-            value = parts[position]
-            if component and component in value:
-                if value.count(component) >= 9:
-                    return _qualified_dict(parts, qualifier, component, default)
-                continue
-            if value and value == qualifier and position < last:
-                following = parts[position + 1]
-                if following and not (component and component in following):
-                    return following
+        if type(qualifier) is str and qualifier and (
+                not component or (len(component) == 1 and component not in "".join(parts))):
+            start = 1
+            while start <= last:
+                try:
+                    position = parts.index(qualifier, start, last + 1)
+                except ValueError:
+                    break
+                if position < last and parts[position + 1]:
+                    return parts[position + 1]
+                start = position + 1
+        else:
+            for position in range(1, last + 1):
+                value = parts[position]
+                if component and component in value:
+                    if value.count(component) >= 9:
+                        return _qualified_dict(parts, qualifier, component, default)
+                    continue
+                if value and value == qualifier and position < last:
+                    following = parts[position + 1]
+                    if following and not (component and component in following):
+                        return following
     if default is _RAISE:
         raise Missing(qualifier)
     return default
@@ -189,14 +202,24 @@ def _key_value(parts: list[str], key: str, component: str | None) -> str:
 ELEMENT_KEY = re.compile(r"([A-Z0-9]{2,3})([0-9][0-9])(?:\.([0-9]+))?\Z")
 
 
-def _seg(node: Any, tag: str, qualifier: str | None, at: str | None, component: str | None) -> list[str] | None:
+def _first(M: list[Any], scope: Any, tag: str) -> list[str] | None:
+    """The first ``tag`` segment in scope, innermost loop first (:class:`.shapes.Scope`)."""
+    while scope is not None:
+        positions = scope.tagged.get(tag)
+        if positions:
+            return M[positions[0]]
+        scope = scope.parent
+    return None
+
+
+def _seg(M: list[Any], scope: Any, tag: str, qualifier: str | None, at: str | None,
+         component: str | None) -> list[str] | None:
     """``seg(tag, qualifier)``: the first such segment in scope, innermost loop first (None: missing).
 
     The qualifier is element 1 (its first component when it is a composite), or the element ``at`` names."""
-    while node is not None:
-        for parts in node.segments:
-            if parts[0] != tag:
-                continue
+    while scope is not None:
+        for position in scope.tagged.get(tag, ()):
+            parts = M[position]
             if qualifier is None:
                 return parts
             if at is not None:
@@ -208,33 +231,26 @@ def _seg(node: Any, tag: str, qualifier: str | None, at: str | None, component: 
                 first = first.split(component, 1)[0]
             if first == qualifier:
                 return parts
-        node = node.parent
+        scope = scope.parent
     return None
 
 
-def _first(node: Any, tag: str) -> list[str] | None:
-    """The segment a bare ``TAG`` names in scope: the first of that tag, innermost loop first."""
-    while node is not None:
-        for parts in node.segments:
-            if parts[0] == tag:
-                return parts
-        node = node.parent
-    return None
-
-
-def _segs(node: Any, tag: str, component: str | None) -> list[dict[str, str]]:
+def _segs(M: list[Any], scope: Any, tag: str, component: str | None) -> list[dict[str, str]]:
+    """``segs(tag)``: the values of every ``tag`` segment in scope, innermost loop first."""
     out = []
-    while node is not None:
-        out += [element_values(p, component or "") for p in node.segments if p[0] == tag]
-        node = node.parent
+    while scope is not None:
+        out += [element_values(M[p], component or "") for p in scope.tagged.get(tag, ())]
+        scope = scope.parent
     return out
 
 
-def _every(node: Any, tag: str, component: str | None) -> list[dict[str, str]]:
-    return [element_values(p, component or "") for n in [node, *node.descendants()] for p in n.segments if p[0] == tag]
+def _every(M: list[Any], scope: Any, tag: str, component: str | None) -> list[dict[str, str]]:
+    """``every(tag)``: the values of every ``tag`` segment in this loop and the loops inside it."""
+    return [element_values(M[p], component or "") for p in scope.every(tag)]
 
 
-def _units_pluck(units: list[Any], keys: tuple[Any, ...], component: str | None, strict: bool) -> list[str]:
+def _units_pluck(M: list[Any], units: list[Any], keys: tuple[Any, ...], component: str | None,
+                 strict: bool) -> list[str]:
     """``rows | map(attribute='SN1.SN102')`` over segment loops: that element of each loop. A missing one is
     a missing value, as in the sandbox; with ``strict`` (the ``pluck`` filter) it is a KeyError, as there.
 
@@ -248,7 +264,7 @@ def _units_pluck(units: list[Any], keys: tuple[Any, ...], component: str | None,
         raise KeyError(keys) if strict else Missing(keys)
     out = []
     for unit in units:
-        parts = _first(unit, tag)
+        parts = _first(M, unit, tag)
         if parts is None:
             value = ""
         elif position is None:
@@ -325,7 +341,7 @@ def _total(values: list[Any], slow: Callable[[Any], str]) -> str:
 _STATIC: dict[str, Any] = {
     "Missing": Missing, "Fallback": Fallback, "UNDEF": UNDEF, "_missing": _missing, "_hard": hard,
     "_dflt": _dflt, "_defined": _defined, "_text": _text, "_el": _el, "_comp": _comp,
-    "_segment_values": _segment_values, "_qualified_parts": _qualified_parts, "_seg": _seg, "_first": _first,
+    "_segment_values": _segment_values, "_qualified_parts": _qualified_parts, "_seg": _seg,
     "_segs": _segs, "_every": _every, "_units_pluck": _units_pluck, "_lookup": _lookup, "_decimal": _decimal,
     "_implied": _implied, "_total": _total,
 }

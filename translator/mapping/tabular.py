@@ -8,8 +8,10 @@ not mapped at all (every row would fail the same way).
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any
 
 from translator.mapping.build import SKIP, Unit, build_element, evaluate
@@ -60,81 +62,133 @@ def map_rows(mapping: CompiledMapping, records: Iterable[Record], result: Inboun
     last row has been read, so memory holds the documents still open (one, when a PO's rows are
     together), not the file. Other inputs keep their rows until the end of the file. With
     ``sorted_input: true`` a document is built as soon as its key changes, and a key that comes back
-    after its rows ended is a problem.
+    after its rows ended is a problem. Without ``group_by`` every row is a document, built as it is read.
+
+    A reader that hands out cells (``rows()`` and ``row_source()``, as the CSV and XLSX readers do) is read by
+    :class:`_CellRows`, which keeps a row as its ``row`` dict and line and makes Units and SourceRefs only
+    when a document needs them; any other iterable of Records goes through :func:`_units` (the reference).
+    Both give the same documents, problems and sources.
     """
     keys = MappedDocument(mapping.document, "", {})
-    units = _units(mapping, records, result, keys)
-    if mapping.sorted_input:
-        yield from _adjacent_groups(mapping, units, result)
+    units: Iterator[tuple[str, Any]]
+    if callable(getattr(records, "rows", None)) and callable(getattr(records, "row_source", None)):
+        cells = _CellRows(mapping, records)
+        units, build, where, line_of = cells.keyed(result, keys), cells.build, cells.source, _entry_line
     else:
-        last = _last_rows(mapping, records)
+        units = _units(mapping, records, result, keys)
+        build, where, line_of = partial(build_document, mapping), _unit_source, _unit_line
+    if mapping.group_by is None:  # every row is a document of its own: built as it is read
+        for key, unit in units:
+            yield build(key, [unit])
+    elif mapping.sorted_input:
+        yield from _adjacent_groups(mapping, units, result, build, where)
+    else:
+        last = _last_lines(mapping, records)
         if last is not None:
-            yield from _closed_groups(mapping, units, last)
+            yield from _closed_groups(units, last, build, line_of)
         else:
-            groups: dict[str, list[Unit]] = {}
+            groups: dict[str, list[Any]] = {}
             for key, unit in units:
                 groups.setdefault(key, []).append(unit)
             for problem in keys.problems:
                 result.add_problem(problem)
             keys.problems.clear()
             for key, group in groups.items():
-                yield build_document(mapping, key, group)
+                yield build(key, group)
     for problem in keys.problems:
         result.add_problem(problem)
 
 
-def _last_rows(mapping: CompiledMapping, reader: Any) -> dict[str, int] | None:
-    """The first pass: for each document key, the position of its last keyed row (None: read once).
+def _unit_source(unit: Unit) -> SourceRef:
+    return unit.source
 
-    Rows are numbered as :func:`_units` yields them (rows without a key are skipped by both), and keys
-    come from the same :func:`_group_key`, so both passes agree on every row.
+
+def _unit_line(unit: Unit) -> int | None:
+    return unit.source.line
+
+
+_entry_line = operator.itemgetter(1)   # a _CellRows entry is (row, line)
+
+
+def _last_lines(mapping: CompiledMapping, reader: Any) -> dict[str, int] | None:
+    """The first pass: for each document key, the line of its last row (None: the file is read once).
+
+    When the key reads only ``row.<column>`` values, only the cells of those columns are looked at, and
+    the key is worked out once per distinct set of them (a document's rows usually repeat them): it is a
+    function of those cells alone. Keys come from the same generated code or interpreter as in the second
+    pass (:func:`_group_key`). Rows without a key are never grouped, so they are left out.
     """
     rows = getattr(reader, "rows", None)
-    if rows is None or not getattr(reader, "rereadable", False):
-        return None
-    scratch = MappedDocument(mapping.document, "", {})
-    last: dict[str, int] = {}
-    shape: _RowShape | None = None
     spec = mapping.group_by
-    index = 0
-    for _line, cells in rows():
+    if rows is None or spec is None or not getattr(reader, "rereadable", False):
+        return None
+    shape: _RowShape | None = None
+    last_of_cells: dict[tuple[str, ...], int] = {}
+    last: dict[str, int] = {}
+    scratch = MappedDocument(mapping.document, "", {})
+    for line, cells in rows():
         if shape is None:
-            shape = _RowShape(mapping, reader.columns, spec.row_columns if spec is not None and spec.row_only else None)
+            shape = _RowShape(mapping, reader.columns, spec.row_columns if spec.row_only else None)
             if shape.missing:
                 return None
-        if spec is None:
-            key: Any = str(index)
-        else:
-            row = shape.row_of_cells(cells)
-            key = _group_key(mapping, row, lambda row=row: Unit({"row": row}, SourceRef()), scratch)
-        if key is not SKIP:
-            last[str(key)] = index
-            index += 1
+            pick = shape.key_cells()
+        if spec.row_only:
+            last_of_cells[pick(cells)] = line
+        elif (key := _key_of_row(mapping, shape.row_of_cells(cells), scratch)) is not None:
+            last[key] = line
+    for picked, line in last_of_cells.items():
+        assert shape is not None
+        key = _key_of_row(mapping, shape.row_of_key_cells(picked), scratch)
+        if key is not None:
+            last[key] = max(line, last.get(key, line))
     return last
 
 
-def _closed_groups(mapping: CompiledMapping, units: Iterator[tuple[str, Unit]],
-                   last: dict[str, int]) -> Iterator[MappedDocument]:
-    """Documents built as their last row arrives, still in first-seen order."""
-    open_groups: dict[str, list[Unit]] = {}
+def _key_of_row(mapping: CompiledMapping, row: dict[str, str], scratch: MappedDocument) -> str | None:
+    """The row's document key as :func:`_group_key` works it out (None: the row has none)."""
+    key = _group_key(mapping, row, _scratch_unit, scratch)
+    return None if key is SKIP else key if type(key) is str else str(key)
+
+
+def _scratch_unit(row: dict[str, str]) -> Unit:
+    return Unit({"row": row}, SourceRef())
+
+
+def _closed_groups(units: Iterator[tuple[str, Any]], last: dict[str, int],
+                   build: Callable[[str, list[Any]], MappedDocument],
+                   line_of: Callable[[Any], int | None]) -> Iterator[MappedDocument]:
+    """Documents built as their last row arrives, still in first-seen order: a closed group waits for
+    the groups opened before it, so the first open group is looked at only when a group closes (and not
+    at all when it is the only one open, as when a document's rows are together)."""
+    open_groups: dict[str, list[Any]] = {}
     closed: set[str] = set()
-    for index, (key, unit) in enumerate(units):
-        open_groups.setdefault(key, []).append(unit)
-        if last.get(key) == index:
-            closed.add(key)
+    current: str | None = None   # the key of the previous row, whose group is ``group``
+    group: list[Any] = []
+    for key, unit in units:
+        if key != current:
+            current, group = key, open_groups.setdefault(key, [])
+        group.append(unit)
+        if last.get(key) != line_of(unit):
+            continue
+        current = None
+        if len(open_groups) == 1:
+            del open_groups[key]
+            yield build(key, group)
+            continue
+        closed.add(key)
         while open_groups:
             first = next(iter(open_groups))
             if first not in closed:
                 break
             closed.discard(first)
-            yield build_document(mapping, first, open_groups.pop(first))
+            yield build(first, open_groups.pop(first))
     for key, group in open_groups.items():  # only if the file changed between the two passes
-        yield build_document(mapping, key, group)
+        yield build(key, group)
 
 
 def _units(mapping: CompiledMapping, records: Iterable[Record], result: InboundResult,
            keys: MappedDocument) -> Iterator[tuple[str, Unit]]:
-    """``(group key, unit)`` per row; rows without a key become problems in ``keys``."""
+    """``(group key, unit)`` per row; rows without a key become problems in ``keys`` (the reference way)."""
     shape: _RowShape | None = None
     count = 0
     for record in records:
@@ -147,13 +201,76 @@ def _units(mapping: CompiledMapping, records: Iterable[Record], result: InboundR
         row = shape.row(record.values)
         unit = Unit({"row": row}, record.source, headers=shape.headers)
         before = len(keys.problems)
-        key = _group_key(mapping, row, lambda unit=unit: unit, keys) if mapping.group_by else str(count)
+        key = _group_key(mapping, row, lambda row, unit=unit: unit, keys) if mapping.group_by else str(count)
         count += 1
         if key is SKIP:
             if len(keys.problems) == before:  # empty, rather than broken: say so
                 keys.problems.append(_no_key_problem(mapping, unit))
             continue
         yield str(key), unit
+
+
+class _CellRows:
+    """Rows straight from a reader's cells: each row is kept as ``(row dict, line)``; its Unit and SourceRef
+    (what :func:`_units` makes for every row) are made only for a document the generated code cannot
+    build, for a problem, or when somebody asks a document for its sources."""
+
+    def __init__(self, mapping: CompiledMapping, reader: Any) -> None:
+        self.mapping, self.reader = mapping, reader
+        self.headers: dict[str, str] = {}
+
+    def keyed(self, result: InboundResult, keys: MappedDocument) -> Iterator[tuple[str, tuple[dict[str, str], int]]]:
+        """``(group key, (row, line))`` per row, with :func:`_units`' keys and problems."""
+        mapping, reader = self.mapping, self.reader
+        generated = mapping.generated
+        group_key = generated.group_key if generated is not None and mapping.group_by is not None else None
+        make: Callable[[list[str]], dict[str, str]] | None = None
+        count = 0
+        for line, cells in reader.rows():
+            if make is None:
+                shape = _RowShape(mapping, reader.columns)
+                if shape.missing:
+                    for column in shape.missing:
+                        result.add_problem(missing_column_problem(column, reader.row_source(line)))
+                    return
+                self.headers, make = shape.headers, shape.maker()
+            row = make(cells)
+            if group_key is not None:
+                try:
+                    key = group_key(row, None, None)
+                except Exception:  # noqa: BLE001 - the interpreter says what is wrong
+                    key = self._interpreted_key(row, line, keys, with_generated=False)
+                else:
+                    if key is None:
+                        keys.problems.append(_no_key_problem(mapping, self.unit((row, line))))
+                        continue
+            elif mapping.group_by is not None:
+                key = self._interpreted_key(row, line, keys)
+            else:
+                key, count = str(count), count + 1
+            if key is not SKIP:
+                yield key if type(key) is str else str(key), (row, line)
+
+    def _interpreted_key(self, row: dict[str, str], line: int, keys: MappedDocument, *,
+                         with_generated: bool = True) -> Any:
+        before = len(keys.problems)
+        unit = self.unit((row, line))
+        key = _group_key(self.mapping, row, lambda _row: unit, keys, with_generated=with_generated)
+        if key is SKIP and len(keys.problems) == before:  # empty, rather than broken: say so
+            keys.problems.append(_no_key_problem(self.mapping, unit))
+        return key
+
+    def unit(self, entry: tuple[dict[str, str], int]) -> Unit:
+        """The Unit :func:`_units` makes for this row."""
+        return Unit({"row": entry[0]}, self.reader.row_source(entry[1]), headers=self.headers)
+
+    def source(self, entry: tuple[dict[str, str], int]) -> SourceRef:
+        return self.reader.row_source(entry[1])
+
+    def build(self, key: str, entries: list[tuple[dict[str, str], int]]) -> MappedDocument:
+        """:func:`build_document` for these rows; their Units and SourceRefs are made only when needed."""
+        return _document(self.mapping, key, [row for row, _ in entries], lambda: [self.unit(e) for e in entries],
+                         lambda: [self.reader.row_source(line) for _, line in entries])
 
 
 class _RowShape:
@@ -171,12 +288,44 @@ class _RowShape:
         for position, header in enumerate(columns):
             places.setdefault(header, []).insert(0, position)  # a repeated header: the last one first
         self._cells = [(name, places[header]) for name, header in self._names]
+        self._names_only = tuple(name for name, _ in self._names)
 
     def row(self, values: dict[str, str]) -> dict[str, str]:
         """The row from a Record's values (``dict(zip(header, cells))``)."""
         row = {name: values.get(header, "") for name, header in self._names}
         for name in self._blanks:
             row[name] = ""
+        return row
+
+    def maker(self) -> Callable[[list[str]], dict[str, str]]:
+        """:meth:`row_of_cells` made fast, compiled once per file: for a row that reaches every header's last
+        place, a copy of the empty row (its keys in the same order, so ``list(row)`` is the same too) with
+        each found column's cell put in (``r["po"] = c[0]``...); a shorter (ragged) row still goes through
+        :meth:`row_of_cells`. (Copying a dict of fixed keys beats building one key by key.)"""
+        puts = "".join(f"    r[{name!r}] = c[{places[0]}]\n" for name, places in self._cells)
+        empty = self.row_of_cells([])
+        return self._compiled(f"    r = empty.copy()\n{puts}    return r\n", self.row_of_cells, empty=empty)
+
+    def key_cells(self) -> Callable[[list[str]], tuple[str, ...]]:
+        """A row's cells the row's columns come from, one per found column in row order (a tuple display,
+        compiled once per file): rows with equal key cells have equal rows (:meth:`row_of_key_cells`)."""
+        picked = "".join(f"c[{places[0]}], " for _, places in self._cells)
+        return self._compiled(f"    return ({picked})\n",
+                              lambda cells: tuple(self.row_of_cells(cells)[name] for name, _ in self._cells))
+
+    def _compiled(self, body: str, ragged: Callable[[list[str]], Any], **names: Any) -> Callable[[list[str]], Any]:
+        """``def made(c): <body>`` for a row ``c`` that reaches every header's last place, else ``ragged(c)``."""
+        reach = max((places[0] for _, places in self._cells), default=-1) + 1
+        code = f"def made(c):\n    if len(c) < {reach}:\n        return ragged(c)\n{body}"
+        scope: dict[str, Any] = {"ragged": ragged, "len": len, **names}
+        exec(compile(code, "<tabular row>", "exec"), scope)  # noqa: S102 - names are repr()'d, places are ints
+        return scope["made"]
+
+    def row_of_key_cells(self, picked: tuple[str, ...]) -> dict[str, str]:
+        """The row :meth:`row_of_cells` gives for a row whose :meth:`key_cells` are ``picked``."""
+        row = dict(zip(self._names_only, picked, strict=True))
+        if self._blanks:
+            row.update(dict.fromkeys(self._blanks, ""))
         return row
 
     def row_of_cells(self, cells: list[str]) -> dict[str, str]:
@@ -190,11 +339,12 @@ class _RowShape:
         return row
 
 
-def _group_key(mapping: CompiledMapping, row: dict[str, str], unit: Callable[[], Unit], keys: MappedDocument) -> Any:
-    """The row's document key: generated code first; the interpreter (on ``unit()``) when it fails, which adds
-    the problem to ``keys``."""
+def _group_key(mapping: CompiledMapping, row: dict[str, str], unit: Callable[[dict[str, str]], Unit],
+               keys: MappedDocument, *, with_generated: bool = True) -> Any:
+    """The row's document key: generated code first; the interpreter (on ``unit(row)``) when it fails, which
+    adds the problem to ``keys``. ``with_generated=False``: the generated code has already failed."""
     generated = mapping.generated
-    if generated is not None and generated.group_key is not None:
+    if with_generated and generated is not None and generated.group_key is not None:
         try:
             key = generated.group_key(row, None, None)
         except Exception:  # noqa: BLE001 - evaluated again below, which says what is wrong
@@ -202,31 +352,31 @@ def _group_key(mapping: CompiledMapping, row: dict[str, str], unit: Callable[[],
         else:
             return SKIP if key is None else key
     assert mapping.group_by is not None
-    return evaluate(mapping.group_by, unit(), keys, "$", {})
+    return evaluate(mapping.group_by, unit(row), keys, "$", {})
 
 
-def _adjacent_groups(mapping: CompiledMapping, units: Iterator[tuple[str, Unit]],
-                     result: InboundResult) -> Iterator[MappedDocument]:
+def _adjacent_groups(mapping: CompiledMapping, units: Iterator[tuple[str, Any]], result: InboundResult,
+                     build: Callable[[str, list[Any]], MappedDocument],
+                     where: Callable[[Any], SourceRef]) -> Iterator[MappedDocument]:
     done: set[str] = set()
     current: str | None = None
-    group: list[Unit] = []
+    group: list[Any] = []
     for key, unit in units:
         if key != current:
             if group:
-                yield build_document(mapping, current or "", group)
+                yield build(current or "", group)
                 done.add(current or "")
             if key in done:
-                result.add_problem(_unsorted_problem(mapping, key, unit))
+                result.add_problem(_unsorted_problem(mapping, key, where(unit)))
                 current, group = None, []
                 continue
             current, group = key, []
         group.append(unit)
     if group:
-        yield build_document(mapping, current or "", group)
+        yield build(current or "", group)
 
 
-def _unsorted_problem(mapping: CompiledMapping, key: str, unit: Unit) -> Problem:
-    source = unit.source
+def _unsorted_problem(mapping: CompiledMapping, key: str, source: SourceRef) -> Problem:
     return Problem(code="MAP-UNSORTED-INPUT", rule=f"rows of {key} appear again after other documents' rows",
                    file=source.file, sheet=source.sheet, line=source.line, value=key, document=key,
                    hint=f"sort the file by the grouping column, or remove sorted_input from {mapping.name}")
@@ -245,32 +395,40 @@ def _no_key_problem(mapping: CompiledMapping, unit: Unit) -> Problem:
 def build_document(mapping: CompiledMapping, key: str, units: list[Unit]) -> MappedDocument:
     """One document from its rows: by the mapping's generated code when it has one and it succeeds,
     otherwise by the interpreter (:func:`document_from_units`), which locates every problem."""
+    return _document(mapping, key, [u.context["row"] for u in units], lambda: units, lambda: [u.source for u in units])
+
+
+def _document(mapping: CompiledMapping, key: str, rows: list[dict[str, str]], units: Callable[[], list[Unit]],
+              sources: Callable[[], list[SourceRef]]) -> MappedDocument:
+    """:func:`build_document` from the rows; the units and the rows' sources are asked for only when needed
+    (the interpreter, or somebody asking the document where it came from)."""
     generated = mapping.generated
     if generated is None:
-        return document_from_units(mapping, key, units)
-    rows = [u.context["row"] for u in units]
+        return document_from_units(mapping, key, units())
     built: list[dict[str, str]] = []
     try:
         item = generated.document(rows[0], rows, None, built)
         named = generated.key(rows[0], rows, None) if generated.key is not None else None
     except Exception:  # noqa: BLE001 - any failure: the interpreter builds it and says what is wrong
-        return document_from_units(mapping, key, units)
-    return MappedDocument(mapping.document, key if named is None else named, item, sources=[u.source for u in units],
-                          explain=lambda: _row_sources(mapping, key, units, built, item))
+        return document_from_units(mapping, key, units())
+    return MappedDocument(mapping.document, key if named is None else named, item,
+                          explain=lambda: _row_sources(mapping, key, rows, units, sources, built, item))
 
 
-def _row_sources(mapping: CompiledMapping, key: str, units: list[Unit], built: list[dict[str, str]],
+def _row_sources(mapping: CompiledMapping, key: str, rows: list[dict[str, str]], units: Callable[[], list[Unit]],
+                 sources: Callable[[], list[SourceRef]], built: list[dict[str, str]],
                  item: dict[str, Any]) -> tuple[list[SourceRef], dict[str, SourceRef]]:
-    """``field_sources`` as the interpreter records them: per element, the row of its first unit."""
+    """``(sources, field_sources)`` as the interpreter records them: per element, the row of its first unit."""
     paths = mapping.generated.element_paths(item)
     if len(paths) != len(built):  # two arrays writing one path: only the interpreter can say
-        doc = document_from_units(mapping, key, units)
+        doc = document_from_units(mapping, key, units())
         return doc.sources, doc.field_sources
-    source_of = {id(u.context["row"]): u.source for u in units}
+    row_sources = sources()
+    source_of = {id(row): source for row, source in zip(rows, row_sources, strict=True)}
     fields: dict[str, SourceRef] = {}
     for path, row in zip(paths, built, strict=True):
         fields.setdefault(path, source_of[id(row)])
-    return [u.source for u in units], fields
+    return row_sources, fields
 
 
 def document_from_units(mapping: CompiledMapping, key: str, units: list[Unit]) -> MappedDocument:
