@@ -42,12 +42,7 @@ class Node:
 
     def chain(self) -> list[Node]:
         """This node and its ancestors, innermost first."""
-        node: Node | None = self
-        out = []
-        while node is not None:
-            out.append(node)
-            node = node.parent
-        return out
+        return enclosing(self)
 
     def seg(self, tag: str, qualifier: str | None = None, at: str | None = None) -> Any:
         return _seg(self, tag, qualifier, at)
@@ -87,6 +82,15 @@ class Node:
                 stack.extend(node.children[::-1])
         self._below = out
         return out
+
+
+def enclosing(node: Any) -> list[Any]:
+    """A loop (anything with a ``parent``) and the loops around it, innermost first."""
+    out = []
+    while node is not None:
+        out.append(node)
+        node = node.parent
+    return out
 
 
 def messages(records: Iterable[Record]) -> Iterator[list[Record]]:

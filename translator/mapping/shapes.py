@@ -15,7 +15,7 @@ from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
 
-from translator.mapping.segments import LoopStarts, build_tree
+from translator.mapping.segments import LoopStarts, build_tree, enclosing
 from translator.mapping.spec import Loop
 
 _TAG = itemgetter(0)
@@ -78,12 +78,8 @@ class Scope:
         return self._below
 
     def chain(self) -> list[Scope]:
-        scope: Scope | None = self
-        out = []
-        while scope is not None:
-            out.append(scope)
-            scope = scope.parent
-        return out
+        """This scope and the scopes around it, innermost first."""
+        return enclosing(self)
 
     def positions(self) -> list[int]:
         """Positions of the segments of this loop and of the loops below it (a document's sources)."""
