@@ -88,7 +88,7 @@ def _generated_message(mapping: CompiledMapping, message: RawMessage, result: In
     if known is None:
         known = shapes[component] = Shapes(mapping.loops, starts, mapping.document_loop, _raw_hl_ids(component),
                                            generated.tags)
-    scopes = known.of(message.segments).documents
+    scopes = known.of(message.segments)
     segments = [*message.segments, None]   # position -1: "no such segment" for the generated code
     sources = _RawSources(mapping, message, result, starts)
     document, doc_key = generated.document, generated.key
@@ -112,7 +112,6 @@ class _RawSources:
     def __init__(self, mapping: CompiledMapping, message: RawMessage, result: InboundResult,
                  starts: LoopStarts) -> None:
         self.mapping, self.message, self.result, self.starts = mapping, message, result, starts
-        self.generated = mapping.generated
         self._interpreted: list[MappedDocument] | None = None
 
     def interpret(self, index: int) -> MappedDocument:
@@ -129,7 +128,9 @@ class _RawSources:
 
     def explain(self, index: int, scope: Scope, units: list[Scope],
                 item: dict[str, Any]) -> tuple[list[SourceRef], dict[str, SourceRef]]:
-        paths = self.generated.element_paths(item)
+        generated = self.mapping.generated
+        assert generated is not None
+        paths = generated.element_paths(item)
         if len(paths) != len(units):  # two arrays writing one path: only the interpreter can say
             doc = self.interpret(index)
             return doc.sources, doc.field_sources

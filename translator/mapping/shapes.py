@@ -93,15 +93,6 @@ class Scope:
         return None
 
 
-class Shape:
-    """The scopes of one message layout: ``documents`` are the document loops (or the message root)."""
-
-    __slots__ = ("documents",)
-
-    def __init__(self, documents: list[Scope]) -> None:
-        self.documents = documents
-
-
 class Shapes:
     """The shapes met in one file, by key (no state outside the file being read). Only small messages'
     shapes are kept (:data:`MAX_SHAPE_SEGMENTS`, :data:`MAX_SHAPES`), so what is kept stays small; a big
@@ -112,9 +103,10 @@ class Shapes:
         self.loops, self.starts, self.document_loop, self.ids, self.named = loops, starts, document_loop, hl_ids, named
         by_level = starts[0]
         self.keyed = frozenset(tag for tag, _level in by_level if tag != "HL")   # loop starts read by level
-        self.known: dict[tuple[Any, ...], Shape] = {}
+        self.known: dict[tuple[Any, ...], list[Scope]] = {}
 
-    def of(self, segments: list[list[str]]) -> Shape:
+    def of(self, segments: list[list[str]]) -> list[Scope]:
+        """The document scopes of ``segments``' layout: its document loops (or the message root)."""
         if len(segments) > MAX_SHAPE_SEGMENTS:
             return self.work_out(segments)
         key = self.key(segments)
@@ -148,7 +140,7 @@ class Shapes:
             seen[number] = position
         return tuple(out)
 
-    def work_out(self, segments: list[list[str]]) -> Shape:
+    def work_out(self, segments: list[list[str]]) -> list[Scope]:
         """The scopes of ``segments``' loop tree (parents before children, so each inherits ``f``)."""
         root = build_tree(self.loops, segments, self.starts, self.ids)
         position = {id(parts): n for n, parts in enumerate(segments)}
@@ -161,5 +153,5 @@ class Shapes:
             if parent is not None:
                 parent.children.append(scope)
         if self.document_loop:
-            return Shape([made[id(n)] for n in root.descendants() if n.name == self.document_loop])
-        return Shape([made[id(root)]])
+            return [made[id(n)] for n in root.descendants() if n.name == self.document_loop]
+        return [made[id(root)]]
