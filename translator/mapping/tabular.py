@@ -15,6 +15,7 @@ from functools import partial
 from typing import Any
 
 from translator.mapping.build import SKIP, Unit, build_element, evaluate
+from translator.mapping.keyfilter import KeyFilter, SeenKeys
 from translator.mapping.results import InboundResult, MappedDocument
 from translator.mapping.spec import Column, CompiledMapping
 from translator.problems import Problem
@@ -58,9 +59,9 @@ def map_rows(mapping: CompiledMapping, records: Iterable[Record], result: Inboun
     """Group rows into documents (groups keep first-seen order) and build each one.
 
     Rows of one PO anywhere in the file make one document. A CSV file that can be read twice is read
-    twice: first only to learn each document's last row, then to build every document as soon as its
-    last row has been read, so memory holds the documents still open (one, when a PO's rows are
-    together), not the file. Other inputs keep their rows until the end of the file. With
+    twice: first only to learn which documents' rows are apart and where those end, then to build every
+    document as soon as its last row has been read, so memory holds the documents still open (one, when a
+    PO's rows are together), not the file. Other inputs keep their rows until the end of the file. With
     ``sorted_input: true`` a document is built as soon as its key changes, and a key that comes back
     after its rows ended is a problem. Without ``group_by`` every row is a document, built as it is read.
 
@@ -110,37 +111,49 @@ def _unit_line(unit: Unit) -> int | None:
 _entry_line = operator.itemgetter(1)   # a _CellRows entry is (row, line)
 
 
-def _last_lines(mapping: CompiledMapping, reader: Any) -> dict[str, int] | None:
-    """The first pass: for each document key, the line of its last row (None: the file is read once).
+def _last_lines(mapping: CompiledMapping, reader: Any, seen: KeyFilter | None = None) -> dict[str, int] | None:
+    """The first pass: the line of the last row of each document whose rows are not all together (None: the
+    file is read once). A document whose rows are together ends where the next document starts, so nothing
+    is kept for it, and memory does not grow with the file when each PO's rows are together.
 
-    When the key reads only ``row.<column>`` values, only the cells of those columns are looked at, and
-    the key is worked out once per distinct set of them (a document's rows usually repeat them): it is a
-    function of those cells alone. Keys come from the same generated code or interpreter as in the second
-    pass (:func:`_group_key`). Rows without a key are never grouped, so they are left out.
+    Whether a key came before is asked of ``seen`` (a :class:`KeyFilter`); a wrong "maybe" only adds an
+    exact entry here. Consecutive rows with the same key cells have the same key, worked out once. Keys
+    come from the same generated code or interpreter as in the second pass (:func:`_group_key`); rows
+    without a key are never grouped, so they are passed over and do not split a run of rows.
     """
     rows = getattr(reader, "rows", None)
     spec = mapping.group_by
     if rows is None or spec is None or not getattr(reader, "rereadable", False):
         return None
+    seen = KeyFilter() if seen is None else seen
     shape: _RowShape | None = None
-    last_of_cells: dict[tuple[str, ...], int] = {}
     last: dict[str, int] = {}
     scratch = MappedDocument(mapping.document, "", {})
+    picked: tuple[str, ...] | None = None
+    key: str | None = None
+    run: str | None = None   # the key of the current run of rows
+    end = 0                  # the line of its last row so far
     for line, cells in rows():
         if shape is None:
             shape = _RowShape(mapping, reader.columns, spec.row_columns if spec.row_only else None)
             if shape.missing:
                 return None
             pick = shape.key_cells()
-        if spec.row_only:
-            last_of_cells[pick(cells)] = line
-        elif (key := _key_of_row(mapping, shape.row_of_cells(cells), scratch)) is not None:
-            last[key] = line
-    for picked, line in last_of_cells.items():
-        assert shape is not None
-        key = _key_of_row(mapping, shape.row_of_key_cells(picked), scratch)
-        if key is not None:
-            last[key] = max(line, last.get(key, line))
+        if not spec.row_only:
+            key = _key_of_row(mapping, shape.row_of_cells(cells), scratch)
+        elif (cells_now := pick(cells)) != picked:
+            picked, key = cells_now, _key_of_row(mapping, shape.row_of_key_cells(cells_now), scratch)
+        if key is None:
+            continue
+        if key != run:
+            if run in last:
+                last[run] = end
+            if seen.add(key):
+                last[key] = line
+            run = key
+        end = line
+    if run in last:
+        last[run] = end
     return last
 
 
@@ -157,24 +170,19 @@ def _scratch_unit(row: dict[str, str]) -> Unit:
 def _closed_groups(units: Iterator[tuple[str, Any]], last: dict[str, int],
                    build: Callable[[str, list[Any]], MappedDocument],
                    line_of: Callable[[Any], int | None]) -> Iterator[MappedDocument]:
-    """Documents built as their last row arrives, still in first-seen order: a closed group waits for
-    the groups opened before it, so the first open group is looked at only when a group closes (and not
-    at all when it is the only one open, as when a document's rows are together)."""
+    """Documents built as they end, still in first-seen order. A document in ``last`` ends at that line;
+    any other ends where the next document's rows start (its rows are together). An ended document waits for
+    the documents opened before it, so the first open document is looked at only when one ends (and not at
+    all when it is the only one open, as when every document's rows are together)."""
     open_groups: dict[str, list[Any]] = {}
     closed: set[str] = set()
     current: str | None = None   # the key of the previous row, whose group is ``group``
+    ends_at: int | None = None   # that group's last line, when it is in ``last``
     group: list[Any] = []
-    for key, unit in units:
-        if key != current:
-            current, group = key, open_groups.setdefault(key, [])
-        group.append(unit)
-        if last.get(key) != line_of(unit):
-            continue
-        current = None
-        if len(open_groups) == 1:
-            del open_groups[key]
-            yield build(key, group)
-            continue
+
+    def ended(key: str) -> Iterator[MappedDocument]:
+        """What can be built now that ``key``'s document has ended: it, if no document opened before it is
+        still open, and the ended documents waiting behind it."""
         closed.add(key)
         while open_groups:
             first = next(iter(open_groups))
@@ -182,7 +190,21 @@ def _closed_groups(units: Iterator[tuple[str, Any]], last: dict[str, int],
                 break
             closed.discard(first)
             yield build(first, open_groups.pop(first))
-    for key, group in open_groups.items():  # only if the file changed between the two passes
+
+    for key, unit in units:
+        if key != current:
+            if current is not None and ends_at is None:      # the previous document's rows were together
+                if len(open_groups) == 1:
+                    yield build(current, open_groups.pop(current))
+                else:
+                    yield from ended(current)
+            current, ends_at = key, last.get(key)
+            group = open_groups.setdefault(key, [])
+        group.append(unit)
+        if ends_at is not None and ends_at == line_of(unit):
+            current = None
+            yield from ended(key)
+    for key, group in open_groups.items():  # the last document (and any the file changing between passes left)
         yield build(key, group)
 
 
@@ -358,15 +380,14 @@ def _group_key(mapping: CompiledMapping, row: dict[str, str], unit: Callable[[di
 def _adjacent_groups(mapping: CompiledMapping, units: Iterator[tuple[str, Any]], result: InboundResult,
                      build: Callable[[str, list[Any]], MappedDocument],
                      where: Callable[[Any], SourceRef]) -> Iterator[MappedDocument]:
-    done: set[str] = set()
+    started = SeenKeys()   # every key whose rows have started, in a few bytes each
     current: str | None = None
     group: list[Any] = []
     for key, unit in units:
         if key != current:
             if group:
                 yield build(current or "", group)
-                done.add(current or "")
-            if key in done:
+            if started.add(key):
                 result.add_problem(_unsorted_problem(mapping, key, where(unit)))
                 current, group = None, []
                 continue
