@@ -312,8 +312,9 @@ def canonical_with(scale: int) -> re.Pattern[str]:
 
 def _decimal(value: Any, canonical: re.Pattern[str], slow: Callable[..., str], scale: Any) -> str:
     """The ``decimal`` filter, with text already in its canonical form (``19.99`` for scale 2) returned as is:
-    Decimal would give the same text back. Anything else (spaces, signs, other places) goes to the filter."""
-    if type(value) is str and canonical.match(value):
+    Decimal would give the same text back; so is the empty text, which the filter leaves empty (a blank
+    optional cell). Anything else (spaces, signs, other places) goes to the filter."""
+    if type(value) is str and (not value or canonical.match(value)):
         return value
     return slow(value) if scale is None else slow(value, scale)
 
