@@ -6,6 +6,7 @@ Plain data, filled in by :class:`.envelope.EnvelopeChecker` and read by :mod:`.a
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -46,9 +47,11 @@ class TransactionSet:
 class FunctionalGroup:
     """GS..GE as received.
 
-    Accepted sets are kept as one compact text line each (not as objects) so that memory stays flat
-    for files with hundreds of thousands of sets; :attr:`sets` rebuilds them on demand. Sets with
-    errors are kept whole.
+    Accepted sets are not kept as objects, so that memory stays flat for files with hundreds of
+    thousands of sets: a run of accepted sets of one kind whose control numbers count up by one and
+    that follow each other in the file is held as its first set and each set's segment count (4 bytes a
+    set), and written to a compact text log when the run ends. Sets with errors are kept whole.
+    :meth:`iter_sets` rebuilds them all in file order.
     """
 
     functional_id: str                 # GS01
@@ -63,31 +66,93 @@ class FunctionalGroup:
     set_count: int = 0
     _log: bytearray = field(default_factory=bytearray, repr=False)
     _kept: dict[int, TransactionSet] = field(default_factory=dict, repr=False)
+    _run: _Run | None = field(default=None, repr=False)
 
     def add(self, st: TransactionSet) -> None:
         """Archive a closed transaction set."""
         self.set_count += 1
-        number = st.control_number
-        if not st.errors and not st.segment_errors and "\x00" not in number and "\n" not in number:
-            # accepted sets have a valid 3-digit ST01, so only ST02 needs checking for the separators
-            self._log += f"{st.id}\x00{number}\x00{st.first_segment}\x00{st.segment_count}\n".encode(
-                "utf-8", "surrogatepass")
-        else:
+        if st.errors or st.segment_errors or "\x00" in st.control_number or "\n" in st.control_number:
+            self._end_run()
             self._kept[st.first_segment] = st
             self._log += f"{st.first_segment}\n".encode()
+            return
+        run = self._run
+        if run is not None and run.extend(st):
+            return
+        self._end_run()
+        if st.segment_count <= _Run.MAX_COUNT:
+            self._run = _Run(st)
+        else:   # more segments than a run holds: a run of one, written out now
+            self._log += _Run.line_of(st.id, st.control_number, st.first_segment, str(st.segment_count))
+
+    def _end_run(self) -> None:
+        if self._run is not None:
+            self._log += self._run.line()
+            self._run = None
 
     def iter_sets(self) -> Iterator[TransactionSet]:
         """The closed sets in file order."""
+        self._end_run()
         for line in self._log.decode("utf-8", "surrogatepass").splitlines():
             fields = line.split("\x00")
             if len(fields) == 1:
                 yield self._kept[int(line)]
             else:
-                yield TransactionSet(fields[0], fields[1], int(fields[2]), int(fields[3]))
+                yield from _Run.sets(*fields)
 
     @property
     def sets(self) -> list[TransactionSet]:
         return list(self.iter_sets())
+
+
+class _Run:
+    """Accepted sets of one kind, one after the other in the file, with control numbers counting up by one
+    (``0001``, ``0002``...: the same width). Its log line: ``id NUL first-number NUL first-segment NUL
+    count,count...`` (accepted sets have a valid 3-digit ST01, so only ST02 needs checking for NUL and
+    newline, which the caller does)."""
+
+    __slots__ = ("id", "first", "first_segment", "counts", "next_number", "next_segment")
+    MAX_COUNT = 0xFFFFFFFF     # what an array("I") item holds
+
+    def __init__(self, st: TransactionSet) -> None:
+        self.id, self.first, self.first_segment = st.id, st.control_number, st.first_segment
+        self.counts = array("I", [st.segment_count])
+        number = st.control_number
+        self.next_number = int(number) + 1 if number.isascii() and number.isdigit() else None
+        self.next_segment = st.first_segment + st.segment_count
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Run) and (self.id, self.first, self.first_segment, self.counts) == \
+            (other.id, other.first, other.first_segment, other.counts)
+
+    __hash__ = None   # type: ignore[assignment]  # mutable
+
+    def extend(self, st: TransactionSet) -> bool:
+        """Add ``st`` if it continues the run (False: it does not, nothing changed)."""
+        number = st.control_number
+        if (st.first_segment != self.next_segment or st.id != self.id or self.next_number is None
+                or len(number) != len(self.first) or not (number.isascii() and number.isdigit())
+                or int(number) != self.next_number or st.segment_count > self.MAX_COUNT):
+            return False
+        self.counts.append(st.segment_count)
+        self.next_number += 1
+        self.next_segment += st.segment_count
+        return True
+
+    def line(self) -> bytes:
+        return self.line_of(self.id, self.first, self.first_segment, ",".join(map(str, self.counts)))
+
+    @staticmethod
+    def line_of(ident: str, first: str, first_segment: int, counts: str) -> bytes:
+        return f"{ident}\x00{first}\x00{first_segment}\x00{counts}\n".encode("utf-8", "surrogatepass")
+
+    @staticmethod
+    def sets(ident: str, first: str, first_segment: str, counts: str) -> Iterator[TransactionSet]:
+        segment, width = int(first_segment), len(first)
+        for offset, count in enumerate(map(int, counts.split(","))):
+            number = first if offset == 0 else f"{int(first) + offset:0{width}d}"
+            yield TransactionSet(ident, number, segment, count)
+            segment += count
 
 
 class SeenNumbers:
