@@ -148,7 +148,7 @@ def test_seen_keys_answers_exactly_like_a_set_whatever_its_filter_says(keys: lis
         exact.add(key)
 
 
-def test_seen_keys_of_a_file_whose_keys_keep_coming_back_become_a_set() -> None:
+def test_seen_keys_stay_exact_when_every_key_comes_back() -> None:
     seen = SeenKeys(AlwaysMaybe(8))
     keys = [f"PO{n}" for n in range(200)]
     assert [seen.add(k) for k in keys] == [False] * 200

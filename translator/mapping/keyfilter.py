@@ -43,41 +43,30 @@ class KeyFilter:
 class SeenKeys:
     """Every key added, exactly, in about a tenth of the memory of a ``set`` of them.
 
-    A ``set[str]`` costs about 100 bytes per key; here a key costs its UTF-8 bytes plus two, in a log
-    searched only when the :class:`KeyFilter` says "maybe" (almost never, for a key that is new). A file
-    whose keys keep coming back (one that is not sorted after all) would make those searches many, so
-    after :data:`SEARCHES` found keys the log becomes a set: that file is reported as a problem anyway.
+    A ``set[str]`` costs about 100 bytes per key; here a key costs its UTF-8 bytes plus one, in one of
+    :data:`PARTS` logs (picked by the key's hash). A log is searched only when the :class:`KeyFilter`
+    says "maybe": almost never for a new key, and then only through a 256th of the keys, so even a file
+    whose keys all come back (one that is not sorted after all) costs little time.
     """
 
-    __slots__ = ("_filter", "_log", "_found", "_set")
-    SEARCHES = 64
+    __slots__ = ("_filter", "_logs", "_odd")
+    PARTS = 256   # the hash's top 8 bits pick the log; the filter's probes use lower bits
 
     def __init__(self, key_filter: KeyFilter | None = None) -> None:
         self._filter = KeyFilter() if key_filter is None else key_filter
-        self._log = bytearray(b"\x00")     # \x00 k key \x00 k key \x00 ...
-        self._found = 0
-        self._set: set[str] | None = None
+        self._logs = [bytearray(b"\x00") for _ in range(self.PARTS)]    # \x00 key \x00 key \x00 ...
+        self._odd: set[str] = set()   # keys with a NUL, which cannot sit between the logs' separators
 
     def add(self, key: str) -> bool:
         """Remember ``key``; True when it was added before."""
-        if self._set is not None:
-            if key in self._set:
+        if "\x00" in key:
+            if key in self._odd:
                 return True
-            self._set.add(key)
+            self._odd.add(key)
             return False
-        data = key.encode("utf-8", "surrogatepass")
-        if b"\x00" in data:   # cannot be logged between separators: the exact set from now on
-            self._to_set()
-            return self.add(key)
-        entry = b"k" + data + b"\x00"        # each entry follows a \x00, so a match starts at an entry
-        if self._filter.add(key) and b"\x00" + entry in self._log:
-            self._found += 1
-            if self._found >= self.SEARCHES:
-                self._to_set()
+        entry = key.encode("utf-8", "surrogatepass") + b"\x00"   # each entry follows a \x00: a match is whole
+        log = self._logs[(hash(key) >> 56) & (self.PARTS - 1)]
+        if self._filter.add(key) and b"\x00" + entry in log:
             return True
-        self._log += entry
+        log += entry
         return False
-
-    def _to_set(self) -> None:
-        self._set = {part[1:].decode("utf-8", "surrogatepass") for part in self._log.split(b"\x00") if part}
-        self._log = bytearray()
