@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from translator.mapping.pyruntime import element
 from translator.mapping.results import InboundResult, MappedDocument
 from translator.mapping.segments import (
     MESSAGE_END,
@@ -81,7 +82,7 @@ def _generated_message(mapping: CompiledMapping, message: RawMessage, result: In
     component = message.component
     head = message.segments[0] if message.segments else None
     if not message.complete or not component or head is None or head[0] != "ST" or (
-            mapping.messages and _plain(head, 1, component) not in mapping.messages):
+            mapping.messages and element(head, 1, component, "") not in mapping.messages):
         yield from interpreted_message(mapping, message.records(), result, starts)
         return
     known = shapes.get(component)
@@ -150,17 +151,9 @@ def _raw_hl_ids(component: str) -> Callable[[list[str]], tuple[str, str, str]]:
         second = parts[2] if count > 2 else ""
         third = parts[3] if count > 3 else ""
         if component in first or component in second or component in third:
-            return _plain(parts, 1, component), _plain(parts, 2, component), _plain(parts, 3, component)
+            return element(parts, 1, component, ""), element(parts, 2, component, ""), element(parts, 3, component, "")
         return first, second, third
     return ids
-
-
-def _plain(parts: list[str], position: int, component: str) -> str:
-    """Element ``position`` as the values dict has it: "" when absent, empty or composite."""
-    if position >= len(parts) or position > 99:
-        return ""
-    value = parts[position]
-    return "" if component and component in value else value
 
 
 def default_key(item: dict[str, Any]) -> str:

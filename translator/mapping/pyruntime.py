@@ -112,7 +112,7 @@ def _text(value: Any) -> str:
 
 
 # -- X12 segments (split element lists) ------------------------------------------------------------
-def _el(parts: list[str] | None, position: int, component: str | None, default: Any = _RAISE) -> Any:
+def element(parts: list[str] | None, position: int, component: str | None, default: Any = _RAISE) -> Any:
     """Element ``position`` of a split segment, as the values dict has it (absent, empty or composite:
     missing, which raises, or gives ``default``)."""
     if parts is not None and position < len(parts) and position < 100:
@@ -195,7 +195,7 @@ def _key_value(parts: list[str], key: str, component: str | None) -> str:
     if match is None or match.group(1) != parts[0]:
         return ""
     if match.group(3) is None:
-        return _el(parts, int(match.group(2)), component, "")
+        return element(parts, int(match.group(2)), component, "")
     return _comp(parts, int(match.group(2)), int(match.group(3)), component, "")
 
 
@@ -270,7 +270,7 @@ def _units_pluck(M: list[Any], units: list[Any], keys: tuple[Any, ...], componen
         elif position is None:
             value = _key_value(parts, key, component)
         elif index == 0:
-            value = _el(parts, position, component, "")
+            value = element(parts, position, component, "")
         else:
             value = _comp(parts, position, index, component, "")
         if not value:
@@ -341,7 +341,7 @@ def _total(values: list[Any], slow: Callable[[Any], str]) -> str:
 
 _STATIC: dict[str, Any] = {
     "Missing": Missing, "Fallback": Fallback, "UNDEF": UNDEF, "_missing": _missing, "_hard": hard,
-    "_dflt": _dflt, "_defined": _defined, "_text": _text, "_el": _el, "_comp": _comp,
+    "_dflt": _dflt, "_defined": _defined, "_text": _text, "_el": element, "_comp": _comp,
     "_segment_values": _segment_values, "_qualified_parts": _qualified_parts, "_seg": _seg,
     "_segs": _segs, "_every": _every, "_units_pluck": _units_pluck, "_lookup": _lookup, "_decimal": _decimal,
     "_implied": _implied, "_total": _total,
